@@ -1,0 +1,186 @@
+import fc from 'fast-check';
+import { FieldElementOutOfRangeError } from '../errors/field';
+import { InvalidTreeDepthError, LeafIndexOutOfRangeError, TreeFullError } from '../errors/tree';
+import { BN254_FIELD_ORDER } from '../poseidon/bn254FieldOrder';
+import { poseidon2 } from '../poseidon/poseidon';
+import { poseidonZeroHashes } from '../poseidon/poseidonZeroHashes';
+import { flipBit } from '../testing/flipBit';
+import { ChainTree } from './ChainTree';
+import { computePoseidonRoot, verifyPoseidonPath } from './computePoseidonRoot';
+import { IncrementalPoseidonTree } from './IncrementalPoseidonTree';
+import { SharedTree } from './SharedTree';
+
+const field = fc.bigInt({ min: 0n, max: BN254_FIELD_ORDER - 1n });
+
+/** Reference: the root of a full binary tree over `leaves` padded with zeros, by plain recomputation. */
+function naiveRoot(leaves: readonly bigint[], depth: number): bigint {
+  let level = [...leaves];
+  while (level.length < 2 ** depth) level.push(0n);
+  for (let d = 0; d < depth; d++) {
+    const next: bigint[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(poseidon2(level[i]!, level[i + 1]!));
+    level = next;
+  }
+  return level[0]!;
+}
+
+describe('computePoseidonRoot', () => {
+  it('folds left/right by the index bits', () => {
+    const [a, b, c] = [11n, 22n, 33n];
+    expect(computePoseidonRoot(a, 0, [b, c])).toBe(poseidon2(poseidon2(a, b), c));
+    expect(computePoseidonRoot(a, 1, [b, c])).toBe(poseidon2(poseidon2(b, a), c));
+    expect(computePoseidonRoot(a, 2n, [b, c])).toBe(poseidon2(c, poseidon2(a, b)));
+    expect(verifyPoseidonPath).toBe(computePoseidonRoot);
+  });
+  it('rejects an index that does not fit the path', () => {
+    expect(() => computePoseidonRoot(1n, 4, [0n, 0n])).toThrow(LeafIndexOutOfRangeError);
+    expect(() => computePoseidonRoot(1n, -1, [0n, 0n])).toThrow(LeafIndexOutOfRangeError);
+  });
+});
+
+describe('IncrementalPoseidonTree', () => {
+  it('starts at the empty root and matches a naive rebuild after each append', () => {
+    const tree = new IncrementalPoseidonTree(3);
+    expect(tree.root).toBe(poseidonZeroHashes(3)[3]);
+    const leaves: bigint[] = [];
+    for (let i = 0; i < 8; i++) {
+      const siblings = tree.appendSiblings();
+      const leaf = BigInt(1000 + i);
+      leaves.push(leaf);
+      expect(tree.append(leaf)).toBe(i);
+      expect(tree.size).toBe(i + 1);
+      expect(tree.root).toBe(naiveRoot(leaves, 3));
+      expect(computePoseidonRoot(leaf, i, siblings)).toBe(tree.root);
+      expect(computePoseidonRoot(0n, i, siblings)).toBe(naiveRoot(leaves.slice(0, -1), 3));
+    }
+    expect(() => tree.append(1n)).toThrow(TreeFullError);
+    expect(() => tree.appendSiblings()).toThrow(TreeFullError);
+  });
+  it('rejects bad leaves and depths, and clones independently', () => {
+    const tree = new IncrementalPoseidonTree(2);
+    expect(() => tree.append(BN254_FIELD_ORDER)).toThrow(FieldElementOutOfRangeError);
+    expect(tree.size).toBe(0);
+    expect(() => new IncrementalPoseidonTree(0)).toThrow(InvalidTreeDepthError);
+    tree.append(5n);
+    const copy = tree.clone();
+    copy.append(6n);
+    expect(tree.size).toBe(1);
+    expect(copy.root).toBe(naiveRoot([5n, 6n], 2));
+    expect(tree.root).toBe(naiveRoot([5n], 2));
+  });
+});
+
+describe('ChainTree', () => {
+  it('proves every leaf at every historical size (property)', () => {
+    fc.assert(
+      fc.property(fc.array(field, { minLength: 1, maxLength: 8 }), (leaves) => {
+        const tree = new ChainTree(3);
+        leaves.forEach((l) => tree.append(l));
+        for (let size = 0; size <= leaves.length; size++) {
+          expect(tree.rootAt(size)).toBe(naiveRoot(leaves.slice(0, size), 3));
+          for (let i = 0; i < size; i++) {
+            const p = tree.proof(i, size);
+            expect(p.leaf).toBe(leaves[i]);
+            expect(p.root).toBe(tree.rootAt(size));
+            expect(computePoseidonRoot(p.leaf, p.index, p.siblings)).toBe(p.root);
+          }
+        }
+        expect(tree.root).toBe(tree.rootAt(tree.size));
+      }),
+      { numRuns: 15 },
+    );
+  });
+  it('fails verification on any single-bit change of leaf, sibling or root (property)', () => {
+    const tree = new ChainTree(3);
+    for (let i = 0; i < 5; i++) tree.append(BigInt(77 + i));
+    fc.assert(
+      fc.property(fc.nat(4), fc.integer({ min: 1, max: 5 }), fc.nat(252), fc.nat(3), (i, size, bit, what) => {
+        fc.pre(i < size);
+        const p = tree.proof(i, size);
+        const siblings = [...p.siblings];
+        let leaf = p.leaf;
+        let root = p.root;
+        if (what === 0) leaf = flipBit(leaf, bit);
+        else if (what === 1) root = flipBit(root, bit);
+        else siblings[bit % 3] = flipBit(siblings[bit % 3]!, bit);
+        let computed: bigint | undefined;
+        try {
+          computed = computePoseidonRoot(leaf, p.index, siblings);
+        } catch (e) {
+          expect(e).toBeInstanceOf(FieldElementOutOfRangeError); // a flip can push a value >= r
+        }
+        expect(computed).not.toBe(root);
+      }),
+      { numRuns: 60 },
+    );
+  });
+  it('rejects out-of-range proofs and keeps clones independent', () => {
+    const tree = new ChainTree(2);
+    tree.append(1n);
+    expect(() => tree.proof(1)).toThrow(LeafIndexOutOfRangeError);
+    expect(() => tree.proof(0, 0)).toThrow(LeafIndexOutOfRangeError);
+    expect(() => tree.rootAt(2)).toThrow(LeafIndexOutOfRangeError);
+    expect(() => tree.leaf(3)).toThrow(LeafIndexOutOfRangeError);
+    const copy = tree.clone();
+    copy.append(2n);
+    expect(tree.size).toBe(1);
+    expect(copy.proof(0, 1).root).toBe(tree.root);
+    expect(copy.root).toBe(naiveRoot([1n, 2n], 2));
+    for (let i = 2; i < 4; i++) copy.append(BigInt(i + 1));
+    expect(() => copy.append(9n)).toThrow(TreeFullError);
+  });
+  it('appends at production depth with proofs that verify', () => {
+    const tree = new ChainTree(20);
+    for (let i = 0; i < 37; i++) tree.append(BigInt(i * 3 + 1));
+    const p = tree.proof(20, 30);
+    expect(computePoseidonRoot(p.leaf, 20, p.siblings)).toBe(tree.rootAt(30));
+    expect(tree.rootAt(0)).toBe(poseidonZeroHashes(20)[20]);
+  });
+});
+
+describe('SharedTree', () => {
+  it('every slot proves and verifies after random sets (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(3), field), { maxLength: 10 }), (ops) => {
+        const tree = new SharedTree(2);
+        const slots = [0n, 0n, 0n, 0n];
+        for (const [slot, leaf] of ops) {
+          tree.set(slot, leaf);
+          slots[slot] = leaf;
+        }
+        expect(tree.root).toBe(naiveRoot(slots, 2));
+        for (let s = 0; s < 4; s++) {
+          const p = tree.proof(s);
+          expect(tree.get(s)).toBe(slots[s]);
+          expect(computePoseidonRoot(p.leaf, p.index, p.siblings)).toBe(tree.root);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+  it('a bit flip in a sibling or leaf breaks the proof', () => {
+    const tree = new SharedTree(10);
+    tree.set(5, 55n);
+    tree.set(700, 7n);
+    const p = tree.proof(700);
+    expect(computePoseidonRoot(p.leaf, 700, p.siblings)).toBe(tree.root);
+    for (let level = 0; level < 10; level++) {
+      const s = [...p.siblings];
+      s[level] = flipBit(s[level]!, level);
+      expect(computePoseidonRoot(p.leaf, 700, s)).not.toBe(tree.root);
+    }
+    expect(computePoseidonRoot(flipBit(p.leaf, 0), 700, p.siblings)).not.toBe(tree.root);
+  });
+  it('genesis root is Zs(depth); setting back to 0 restores it; errors are typed', () => {
+    const tree = new SharedTree(10);
+    expect(tree.root).toBe(poseidonZeroHashes(10)[10]);
+    tree.set(3, 9n);
+    const copy = tree.clone();
+    tree.set(3, 0n);
+    expect(tree.root).toBe(poseidonZeroHashes(10)[10]);
+    expect(copy.get(3)).toBe(9n);
+    expect(() => tree.set(1024, 1n)).toThrow(LeafIndexOutOfRangeError);
+    expect(() => tree.get(-1)).toThrow(LeafIndexOutOfRangeError);
+    expect(() => tree.set(0, -1n)).toThrow(FieldElementOutOfRangeError);
+  });
+});
