@@ -64,3 +64,7 @@ export * from './eip712/signChainRegistration';
 export * from './eip712/recoverChainRegistrationSigner';
 
 export * from './fees/computeInteropFee';
+
+export * from './records/batchRootRecord';
+export * from './records/messageRecord';
+export * from './records/sharedRootRecord';
