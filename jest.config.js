@@ -9,7 +9,10 @@ const base = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+    // NestJS 12 ships ES modules only; Jest (on Node < 24.9) cannot require them, so they are transpiled to CJS.
+    '^.+\\.js$': '<rootDir>/scripts/infra/jest-esm-to-cjs.cjs',
   },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|load-esm|uid|strtok3|token-types|peek-readable|@tokenizer)/)'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/'],
 };

@@ -365,7 +365,12 @@ async function eip712Vectors(): Promise<Json> {
   const registrations = [{ chainId: 31338n, name: 'alpha', operator: ANVIL_ADDRESS_0 as Hex }];
   return {
     description: 'EIP-712 digests and signatures by anvil key 0 (0xf39F...2266) over the InteropHub domain',
-    domain: { ...domain, chainId: String(domain.chainId) },
+    domain: {
+      name: 'InteropHub',
+      version: '1',
+      chainId: String(domain.chainId),
+      verifyingContract: domain.verifyingContract ?? null,
+    },
     domainSeparator: domainSeparator({ domain }),
     typeStrings: {
       BatchRoot:

@@ -7,7 +7,7 @@ import { BatchTree } from './BatchTree';
 import { buildBatchTree } from './buildBatchTree';
 import { computeBatchRoot } from './computeBatchRoot';
 
-const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => `0x${Buffer.from(b).toString('hex')}`);
+const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b): Hex => `0x${Buffer.from(b).toString('hex')}`);
 const flipHexBit = (h: Hex, bit: number): Hex => {
   const x = BigInt(h) ^ (1n << BigInt(bit));
   return `0x${x.toString(16).padStart(64, '0')}`;

@@ -44,7 +44,7 @@ describe('inclusion proofs at test depths', () => {
       const proof = proofOf(c);
       expect(verifyInclusionProof(c.m, proof, c.e.sharedTree.root, TEST_DEPTHS)).toBe(true);
       // Roots travel as bytes32 too.
-      const asBytes = `0x${c.e.sharedTree.root.toString(16).padStart(64, '0')}`;
+      const asBytes: Hex = `0x${c.e.sharedTree.root.toString(16).padStart(64, '0')}`;
       expect(verifyInclusionProof(c.m, proof, asBytes, TEST_DEPTHS)).toBe(true);
     }
   });

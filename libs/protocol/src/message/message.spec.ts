@@ -128,7 +128,7 @@ describe('token payload and asset id', () => {
     expect(() => decodeTokenPayload('nothex' as Hex)).toThrow(ProtocolDecodingError);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), (b) => {
-        const hex = `0x${Buffer.from(b).toString('hex')}`;
+        const hex: Hex = `0x${Buffer.from(b).toString('hex')}`;
         try {
           decodeTokenPayload(hex);
         } catch (e) {
