@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @dev The function snarkjs generates (`snarkjs zkey export solidityverifier`) for 3 public signals:
+///      [oldSharedRoot, newSharedRoot, commitment].
+interface IGroth16Verifier {
+    function verifyProof(
+        uint256[2] calldata pA,
+        uint256[2][2] calldata pB,
+        uint256[2] calldata pC,
+        uint256[3] calldata pubSignals
+    ) external view returns (bool);
+}
