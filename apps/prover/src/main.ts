@@ -1,0 +1,78 @@
+// Prover worker process: joins the `interop.proof-jobs` consumer group and proves jobs on a pool of worker
+// threads (libs/prover ProofWorker). Run any number of them, on any machine, against the same brokers.
+//
+//   KAFKA_BROKERS=127.0.0.1:19092 PROVER_INSTANCE=test npx tsx apps/prover/src/main.ts
+//
+// Env: KAFKA_BROKERS (required, comma-separated), PROVER_INSTANCE (test|prod, default prod), PROVER_POOL_SIZE
+// (default 1), PROVER_GROUP_ID (default interop-prover), PROVER_ID (default host:pid), PROVER_SESSION_TIMEOUT_MS
+// (default 30000), PROVER_JOBS_TOPIC / PROVER_PROOFS_TOPIC / PROVER_DEAD_LETTER_TOPIC (defaults interop.*).
+import { circuitArtifacts, type CircuitInstance, ProofWorker, Prover, ProverError } from '@interop/prover';
+import { Kafka, logLevel } from 'kafkajs';
+import { z } from 'zod';
+
+const env = z
+  .object({
+    KAFKA_BROKERS: z.string().min(1),
+    PROVER_INSTANCE: z.enum(['test', 'prod']).default('prod'),
+    PROVER_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(1),
+    PROVER_GROUP_ID: z.string().min(1).default('interop-prover'),
+    PROVER_ID: z.string().min(1).optional(),
+    PROVER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
+    PROVER_JOBS_TOPIC: z.string().min(1).optional(),
+    PROVER_PROOFS_TOPIC: z.string().min(1).optional(),
+    PROVER_DEAD_LETTER_TOPIC: z.string().min(1).optional(),
+  })
+  .safeParse(process.env);
+
+function log(msg: string): void {
+  process.stdout.write(`${new Date().toISOString()} prover ${msg}\n`);
+}
+
+async function main(): Promise<void> {
+  if (!env.success) {
+    const issue = env.error.issues[0]!;
+    throw new Error(`bad environment: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = env.data;
+  const instance: CircuitInstance = e.PROVER_INSTANCE;
+  const prover = new Prover({ artifacts: circuitArtifacts(instance), poolSize: e.PROVER_POOL_SIZE });
+  const kafka = new Kafka({ clientId: 'interop-prover', brokers: e.KAFKA_BROKERS.split(','), logLevel: logLevel.WARN });
+  const worker = new ProofWorker({
+    kafka,
+    prover,
+    instance,
+    groupId: e.PROVER_GROUP_ID,
+    sessionTimeoutMs: e.PROVER_SESSION_TIMEOUT_MS,
+    ...(e.PROVER_ID ? { workerId: e.PROVER_ID } : {}),
+    ...(e.PROVER_JOBS_TOPIC ? { jobsTopic: e.PROVER_JOBS_TOPIC } : {}),
+    ...(e.PROVER_PROOFS_TOPIC ? { proofsTopic: e.PROVER_PROOFS_TOPIC } : {}),
+    ...(e.PROVER_DEAD_LETTER_TOPIC ? { deadLetterTopic: e.PROVER_DEAD_LETTER_TOPIC } : {}),
+    onJob: (epoch) => log(`proving epoch ${epoch}`),
+    onProof: (m) => log(`proved epoch ${m.epoch} in ${m.ms} ms`),
+    onDeadLetter: (reason, code) => log(`dead-lettered a job: ${code} ${reason}`),
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: leaving the group`);
+    await worker.stop().catch(() => undefined);
+    await prover.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  await worker.start();
+  log(`started: instance ${instance}, ${prover.size} thread(s), group ${e.PROVER_GROUP_ID}`);
+}
+
+main().catch((err: unknown) => {
+  const msg =
+    err instanceof ProverError
+      ? `${err.code}: ${err.message.split('\n')[0]}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  process.stderr.write(`prover: ${msg}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,218 @@
+import { hostname } from 'node:os';
+
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+
+import { ProofJobInvalidError } from './errors';
+import type { Prover } from './prover';
+import {
+  DEAD_LETTER_TOPIC,
+  encodeProofMessage,
+  PROOF_JOBS_TOPIC,
+  proofJobSchema,
+  PROOFS_TOPIC,
+  type ProofMessage,
+} from './proofMessages';
+
+export type ProofWorkerOptions = {
+  /** a kafkajs client (the worker creates its own consumer, producer and admin from it) */
+  kafka: Kafka;
+  /** the prover pool that does the work */
+  prover: Prover;
+  /** circuit instance this worker proves; jobs for another instance are dead-lettered */
+  instance: string;
+  /** consumer group shared by all prover workers (default `interop-prover`) */
+  groupId?: string;
+  /** name written into `provedBy` (default `<hostname>:<pid>`) */
+  workerId?: string;
+  jobsTopic?: string;
+  proofsTopic?: string;
+  deadLetterTopic?: string;
+  /** partitions to create for the jobs topic if it does not exist (default 4) */
+  jobPartitions?: number;
+  /** called after each produced proof (metrics, tests) */
+  onProof?: (m: ProofMessage) => void;
+  /** called when a job cannot be proven and goes to the dead-letter topic */
+  onDeadLetter?: (reason: string, errorCode: string) => void;
+  /** called when the worker starts proving a job (logging) */
+  onJob?: (epoch: bigint) => void;
+  /** consumer session timeout: how long the group waits for a silent member before reassigning its jobs */
+  sessionTimeoutMs?: number;
+};
+
+type SourceRecord = { topic: string; partition: number; offset: string; key: string | null; value: string };
+
+const HEARTBEAT_MS = 3_000;
+
+/**
+ * A member of the prover consumer group: takes jobs from `interop.proof-jobs` (key = epoch,
+ * value `{ v: 1, epoch, instance, input }`), proves them on its {@link Prover}, publishes
+ * `{ v: 1, epoch, proof, publicSignals, provedBy, ms }` to `interop.proofs`, and only then commits the job's offset.
+ * A worker that dies mid-proof therefore leaves its job uncommitted, and the group hands it to another member
+ * after the rebalance. A job proven twice yields two proofs of one epoch, which the hub ignores (idempotent by
+ * epoch). Invalid jobs (bad JSON, wrong version or instance, a witness the circuit rejects) go to
+ * `interop.dead-letter` with the reason and never stop the worker.
+ *
+ * @example
+ * const worker = new ProofWorker({ kafka, prover, instance: 'prod' });
+ * await worker.start();
+ * // ... later
+ * await worker.stop();
+ */
+export class ProofWorker {
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private readonly workerId: string;
+  private assigned = 0;
+
+  constructor(private readonly options: ProofWorkerOptions) {
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}`;
+  }
+
+  /** Creates the topics if needed, joins the group and starts proving. Resolves once the consumer runs. */
+  async start(): Promise<void> {
+    const o = this.options;
+    const jobsTopic = o.jobsTopic ?? PROOF_JOBS_TOPIC;
+    await this.ensureTopics();
+    this.producer = o.kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
+    await this.producer.connect();
+    this.consumer = o.kafka.consumer({
+      groupId: o.groupId ?? 'interop-prover',
+      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: HEARTBEAT_MS,
+      // eachMessage runs one record at a time per partition; at most poolSize partitions are in flight (below).
+      maxBytesPerPartition: 1 << 20,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+      this.assigned = Object.values(e.payload.memberAssignment).reduce((n, parts) => n + parts.length, 0);
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: jobsTopic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: o.prover.size,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        const record: SourceRecord = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? '',
+        };
+        await this.handle(record, heartbeat);
+        // Commit only now: the proof (or the dead letter) is already on the broker.
+        await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      },
+    });
+  }
+
+  /** Number of job partitions assigned to this member at the last rebalance. */
+  get assignedPartitions(): number {
+    return this.assigned;
+  }
+
+  /** Leaves the group (the uncommitted job in flight, if any, goes to another member) and disconnects. */
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    this.consumer = undefined;
+    this.producer = undefined;
+  }
+
+  private async handle(record: SourceRecord, heartbeat: () => Promise<void>): Promise<void> {
+    const o = this.options;
+    let json: unknown;
+    try {
+      json = JSON.parse(record.value);
+    } catch {
+      await this.deadLetter(record, 'MALFORMED_JSON', new ProofJobInvalidError('value is not JSON'));
+      return;
+    }
+    const parsed = proofJobSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const why = issue ? `${issue.path.join('.')}: ${issue.message}` : 'schema mismatch';
+      await this.deadLetter(record, 'SCHEMA_VIOLATION', new ProofJobInvalidError(why));
+      return;
+    }
+    const job = parsed.data;
+    if (job.instance !== o.instance) {
+      const err = new ProofJobInvalidError(`instance ${job.instance}, this worker proves ${o.instance}`);
+      await this.deadLetter(record, 'WRONG_INSTANCE', err);
+      return;
+    }
+    o.onJob?.(job.epoch);
+    // Keep the group membership alive through a long proof.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    try {
+      const { proof, publicSignals, ms } = await o.prover.prove(job.input);
+      const message: ProofMessage = { v: 1, epoch: job.epoch, proof, publicSignals, provedBy: this.workerId, ms };
+      await this.producer!.send({
+        topic: o.proofsTopic ?? PROOFS_TOPIC,
+        messages: [{ key: job.epoch.toString(), value: encodeProofMessage(message) }],
+      });
+      o.onProof?.(message);
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && err.code === 'PROVER_FAILED') {
+        await this.deadLetter(record, 'PROVER_FAILED', err);
+        return;
+      }
+      throw err; // broker trouble or a closed prover: leave the offset uncommitted, the job will be retried
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  /** Publishes the record to the dead-letter topic in the shape of libs/infra's deadLetterRecordSchema (v1). */
+  private async deadLetter(record: SourceRecord, errorCode: string, err: unknown): Promise<void> {
+    const reason = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    await this.producer!.send({
+      topic: this.options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
+      messages: [
+        {
+          key: record.topic,
+          value: JSON.stringify({
+            v: 1,
+            sourceTopic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            key: record.key,
+            value: record.value,
+            valueEncoding: 'utf8',
+            reason,
+            errorCode,
+            at: new Date().toISOString(),
+            consumer: this.options.groupId ?? 'interop-prover',
+          }),
+        },
+      ],
+    });
+    this.options.onDeadLetter?.(reason, errorCode);
+  }
+
+  private async ensureTopics(): Promise<void> {
+    const o = this.options;
+    const admin = o.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const wanted = [
+        { topic: o.jobsTopic ?? PROOF_JOBS_TOPIC, numPartitions: o.jobPartitions ?? 4 },
+        { topic: o.proofsTopic ?? PROOFS_TOPIC, numPartitions: 1 },
+        { topic: o.deadLetterTopic ?? DEAD_LETTER_TOPIC, numPartitions: 1 },
+      ].filter((t) => !existing.has(t.topic));
+      if (wanted.length > 0) {
+        // A concurrent member may create the same topic first: createTopics then reports false, which is fine.
+        try {
+          await admin.createTopics({
+            topics: wanted.map((t) => ({ ...t, replicationFactor: 1 })),
+            waitForLeaders: true,
+          });
+        } catch (err) {
+          if (!(err instanceof Error && /already exists/i.test(JSON.stringify(err) + err.message))) throw err;
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

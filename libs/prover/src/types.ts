@@ -1,0 +1,30 @@
+import type { SnarkjsProof } from 'snarkjs';
+
+/** A Groth16 proof as snarkjs writes it (decimal strings, projective coordinates). */
+export type Groth16Proof = SnarkjsProof;
+
+/** Public signals of the aggregation circuit, decimal strings: `[oldRoot, newRoot, commitment]`. */
+export type PublicSignals = string[];
+
+/** The snarkjs verification key JSON (circuits/keys/<instance>.vkey.json). */
+export type VerificationKey = { protocol: string; curve: string; nPublic: number } & Record<string, unknown>;
+
+/** Input object of the aggregation circuit: every signal as decimal strings (arrays for vectors). */
+export type CircuitInput = {
+  oldRoot: string;
+  newRoot: string;
+  commitment: string;
+  enabled: string[];
+  slot: string[];
+  chainId: string[];
+  batchNumber: string[];
+  batchRootField: string[];
+  chainSiblings: string[][];
+  sharedSiblings: string[][];
+};
+
+/** What a proof run returns. */
+export type ProofResult = { proof: Groth16Proof; publicSignals: PublicSignals };
+
+/** Circuit instances built by scripts/build-circuits.mjs (circuits/instances/<name>.json). */
+export type CircuitInstance = 'test' | 'prod';
