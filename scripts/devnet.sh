@@ -123,8 +123,8 @@ run_steps() {
 # 1. dependencies and generated code
 mkdir -p "$LOG_DIR"
 if [ ! -x node_modules/.bin/nest ] || [ ! -d node_modules/@prisma/client ]; then
-  say "installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  say "installing dependencies"
+  bash scripts/install-deps.sh
 fi
 if [ ! -f prisma/generated/client.ts ] || [ prisma/schema.prisma -nt prisma/generated/client.ts ]; then
   say "generating the Prisma client"

@@ -113,7 +113,7 @@ trap teardown EXIT
 trap 'echo "interrupted" >&2; exit 130' INT TERM
 
 install_deps() {
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+  bash scripts/install-deps.sh
 }
 
 infra_up() {

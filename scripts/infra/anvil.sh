@@ -72,7 +72,7 @@ start_chain() {
 }
 
 cmd_start() {
-  [ -x "$ANVIL_BIN" ] || die "anvil binary not found at ${ANVIL_BIN} (npm ci installs it; or set ANVIL_BIN)"
+  [ -x "$ANVIL_BIN" ] || die "anvil binary not found at ${ANVIL_BIN} (npm install puts it there; or set ANVIL_BIN)"
   mkdir -p "$DEVNET_DIR"
   local started name chain_id port block_time
   started="$(now_ms)"

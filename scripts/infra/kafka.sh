@@ -254,7 +254,7 @@ cmd_status() {
 }
 
 cmd_topics() {
-  have_admin || die "node_modules missing: run npm ci first"
+  have_admin || die "node_modules missing: run scripts/install-deps.sh first"
   local brokers="${KAFKA_BROKERS:-$OUR_BROKERS}"
   admin topics --brokers "$brokers" "$@"
 }
