@@ -1,5 +1,5 @@
 import { createPublicClient, createWalletClient, http, parseEther } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { ANVIL_PRIVATE_KEYS, startAnvil, type AnvilInstance } from './anvil';
 
 describe('startAnvil (real anvil)', () => {
@@ -19,7 +19,11 @@ describe('startAnvil (real anvil)', () => {
       rpcUrls: { default: { http: [anvil.rpcUrl] } },
     } as const;
     const pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) });
-    const wallet = createWalletClient({ chain, transport: http(anvil.rpcUrl), account: privateKeyToAccount(ANVIL_PRIVATE_KEYS[0]) });
+    const wallet = createWalletClient({
+      chain,
+      transport: http(anvil.rpcUrl),
+      account: privateKeyToAccount(ANVIL_PRIVATE_KEYS[0]),
+    });
     expect(await pub.getChainId()).toBe(901);
     const to = privateKeyToAccount(ANVIL_PRIVATE_KEYS[9]).address;
     const before = await pub.getBalance({ address: to });
@@ -27,5 +31,14 @@ describe('startAnvil (real anvil)', () => {
     const receipt = await pub.waitForTransactionReceipt({ hash });
     expect(receipt.status).toBe('success');
     expect((await pub.getBalance({ address: to })) - before).toBe(parseEther('1.5'));
+  });
+});
+
+describe('ANVIL_PRIVATE_KEYS', () => {
+  it("are the funded accounts of anvil's default mnemonic, in order", () => {
+    const mnemonic = 'test test test test test test test test test test test junk';
+    ANVIL_PRIVATE_KEYS.forEach((key, addressIndex) => {
+      expect(privateKeyToAccount(key).address).toBe(mnemonicToAccount(mnemonic, { addressIndex }).address);
+    });
   });
 });

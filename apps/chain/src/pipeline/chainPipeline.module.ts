@@ -1,0 +1,85 @@
+import { KafkaProducerService, PrismaService } from '@interop/infra';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { privateKeyToAccount } from 'viem/accounts';
+
+import type { ChainConfig } from '../config/chainConfig';
+import {
+  BATCH_SIGNER,
+  CHAIN_READER,
+  CHAIN_STORE,
+  HANDLER_CLIENT,
+  RECORD_SINK,
+  ROOT_STORE,
+  SETTLEMENT_READER,
+  type RecordSink,
+} from '../domain/ports';
+import { MetricsController } from '../metrics/metrics.controller';
+import { OperatorSigner } from '../repositories/operatorSigner';
+import { PrismaChainStore } from '../repositories/prismaChainStore';
+import { PrismaRootStore } from '../repositories/prismaRootStore';
+import { ViemChainReader } from '../repositories/viemChainReader';
+import { chainDefinition, publicClientFor, rpcTransport } from '../repositories/viemClients';
+import { ViemHandlerClient } from '../repositories/viemHandlerClient';
+import { ViemSettlementReader } from '../repositories/viemSettlementReader';
+import { BatcherService } from '../services/batcher.service';
+import { PublisherService } from '../services/publisher.service';
+import { RootImporterService } from '../services/rootImporter.service';
+import { WatcherService } from '../services/watcher.service';
+import { PipelineRunner } from './pipelineRunner';
+
+/**
+ * Watcher, batcher, signer, publisher and root importer of one chain, with their repositories: viem for the L2 and
+ * L1 nodes, Prisma for the state, the project's Kafka producer for the records. Expects `CHAIN_CONFIG`,
+ * `ChainMetrics`, `PrismaService` and `KafkaProducerService` from global modules.
+ */
+@Module({})
+export class ChainPipelineModule {
+  static forRoot(config: ChainConfig): DynamicModule {
+    const l2 = publicClientFor(config.CHAIN_ID, config.L2_RPC_URL);
+    const l1 = publicClientFor(config.L1_CHAIN_ID, config.L1_RPC_URL);
+    return {
+      module: ChainPipelineModule,
+      controllers: [MetricsController],
+      providers: [
+        { provide: CHAIN_READER, useValue: new ViemChainReader(l2, config.INTEROP_CENTER_ADDRESS) },
+        {
+          provide: CHAIN_STORE,
+          inject: [PrismaService],
+          useFactory: (prisma: PrismaService) => new PrismaChainStore(prisma, config.CHAIN_ID),
+        },
+        {
+          provide: ROOT_STORE,
+          inject: [PrismaService],
+          useFactory: (prisma: PrismaService) => new PrismaRootStore(prisma, config.CHAIN_ID),
+        },
+        {
+          provide: BATCH_SIGNER,
+          useValue: new OperatorSigner(config.OPERATOR_PRIVATE_KEY, config.L1_CHAIN_ID, config.L1_HUB_ADDRESS),
+        },
+        {
+          provide: RECORD_SINK,
+          inject: [KafkaProducerService],
+          useFactory: (producer: KafkaProducerService): RecordSink => ({
+            send: (topic, key, value) => producer.send(topic, key, value),
+          }),
+        },
+        { provide: SETTLEMENT_READER, useValue: new ViemSettlementReader(l1, config.L1_HUB_ADDRESS) },
+        {
+          provide: HANDLER_CLIENT,
+          useValue: new ViemHandlerClient(
+            l2,
+            config.INTEROP_HANDLER_ADDRESS,
+            privateKeyToAccount(config.OPERATOR_PRIVATE_KEY),
+            chainDefinition(config.CHAIN_ID, config.L2_RPC_URL),
+            rpcTransport(config.L2_RPC_URL),
+          ),
+        },
+        WatcherService,
+        BatcherService,
+        PublisherService,
+        RootImporterService,
+        PipelineRunner,
+      ],
+    };
+  }
+}

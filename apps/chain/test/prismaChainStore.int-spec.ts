@@ -1,0 +1,95 @@
+import { PrismaService } from '@interop/infra';
+import { buildBatchTree, messageLeaf } from '@interop/protocol';
+import type { Hex } from 'viem';
+
+import { createScratchDatabase, type ScratchDatabase } from '../../../libs/infra/src/prisma/createScratchDatabase';
+import { migrate } from '../../../scripts/migrate';
+import { PrismaChainStore, CHECKPOINT_SEALED } from '../src/repositories/prismaChainStore';
+import { SimulatedChain } from './support/simulatedChain';
+
+const SIGNATURE: Hex = `0x${'11'.repeat(65)}`;
+
+/** PrismaChainStore on a migrated Postgres: the transactions the crash safety of the chain app rests on. */
+describe('PrismaChainStore (real Postgres)', () => {
+  let db: ScratchDatabase;
+  let prisma: PrismaService;
+  let store: PrismaChainStore;
+  const chain = new SimulatedChain(901n);
+
+  beforeAll(async () => {
+    db = await createScratchDatabase('chain_store_it');
+    await migrate(db.url);
+    prisma = new PrismaService({ databaseUrl: db.url, maxConnections: 2 });
+    await prisma.onModuleInit();
+    store = new PrismaChainStore(prisma, 901n);
+  });
+
+  afterAll(async () => {
+    await prisma?.onModuleDestroy();
+    await db?.drop();
+  });
+
+  it('records scans, rolls back unsealed rows only, and seals atomically under a never-reused batch number', async () => {
+    const b1 = chain.mine([chain.message(1), chain.message(2)]);
+    const b2 = chain.mine([chain.message(3)]);
+    await store.recordScan({ blocks: [b1, b2], messages: await chain.messageSentLogs(1n, 2n), checkpoint: b2 });
+    expect((await store.scanCheckpoint())?.hash).toBe(b2.hash);
+    expect(await store.countUnsealed(2n)).toBe(3);
+
+    const first = await store.unsealedMessages(1n, 10);
+    const root = buildBatchTree(first.map((m) => messageLeaf(m.message))).root;
+    const batch = (n: bigint) => ({
+      chainId: 901n,
+      batchNumber: n,
+      batchRoot: root,
+      messageCount: first.length,
+      firstBlock: 1n,
+      lastBlock: 1n,
+      signature: SIGNATURE,
+    });
+    const checkpoint = { number: 1n, hash: b1.hash };
+
+    // A seal whose rows changed under it (an id that is not an unsealed message) commits nothing at all.
+    await expect(
+      store.saveBatch({
+        batch: batch(0n),
+        leaves: [...first.map((m, i) => ({ id: m.id, leafIndex: i })), { id: 999_999n, leafIndex: 2 }],
+        sealedCheckpoint: checkpoint,
+      }),
+    ).rejects.toThrow(/assigned 2 of 3/);
+    expect(await store.lastBatch()).toBeNull();
+    expect(await store.countUnsealed(2n)).toBe(3);
+    expect(await prisma.watcherCheckpoint.count({ where: { watcher: CHECKPOINT_SEALED } })).toBe(0);
+
+    await store.saveBatch({
+      batch: batch(0n),
+      leaves: first.map((m, i) => ({ id: m.id, leafIndex: i })),
+      sealedCheckpoint: checkpoint,
+    });
+    expect((await store.batchMessages(0n)).map((m) => [m.messageId, m.leafIndex])).toEqual(
+      first.map((m, i) => [m.messageId, i]),
+    );
+    expect(await store.lastSealedBlock()).toBe(1n);
+    // batch number 0 again: refused by the primary key, whatever the messages
+    const rest = await store.unsealedMessages(2n, 10);
+    await expect(
+      store.saveBatch({ batch: batch(0n), leaves: [{ id: rest[0]!.id, leafIndex: 0 }], sealedCheckpoint: checkpoint }),
+    ).rejects.toThrow();
+    expect(await store.countUnsealed(2n)).toBe(1);
+
+    // A reorg back to block 0 drops the unsealed message of block 2 and keeps the sealed ones of block 1.
+    const dropped = await store.rollback(null);
+    expect(dropped).toBe(1);
+    expect(await store.scanCheckpoint()).toBeNull();
+    expect((await store.batchMessages(0n)).length).toBe(2);
+    expect(await store.knownBlocks(10n)).toEqual([]);
+
+    expect(await store.unpublishedBatches()).toHaveLength(1);
+    await store.recordPublishFailure(0n, 'broker down');
+    await store.markPublished(0n);
+    expect(await store.unpublishedBatches()).toEqual([]);
+    const row = await prisma.sealedBatch.findFirstOrThrow({ where: { chainId: 901n, batchNumber: 0n } });
+    expect(row).toMatchObject({ publishAttempts: 1, lastError: null });
+    expect(row.publishedAt).toBeInstanceOf(Date);
+  });
+});
