@@ -5,7 +5,7 @@
  *
  *   KAFKA_BROKERS=127.0.0.1:19092 npx tsx bench/chain/run.ts [messages=300] [batchMax=100]
  *
- * Writes bench/chain/results.json.
+ * Writes bench/results/chain.json.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
         firstSendToAllRootsOnKafkaMs: Math.round(sentMs + pipelineMs),
         messagesPerSecondEndToEnd: Math.round((n / (sentMs + pipelineMs)) * 1000),
       };
-      writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+      writeFileSync(join(__dirname, '..', 'results', 'chain.json'), `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
       await app.close();
