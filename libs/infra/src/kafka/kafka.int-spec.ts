@@ -144,3 +144,27 @@ describe('Kafka integration (real broker)', () => {
     }
   });
 });
+
+describe('KafkaProducerService (real broker)', () => {
+  it('gives up on a send that cannot succeed instead of retrying forever', async () => {
+    const producer = new KafkaProducerService({
+      brokers: requireKafkaBrokers(),
+      clientId: uniqueKafkaName('test.producer'),
+      fast: true,
+      sendTimeoutMs: 60_000,
+    });
+    const missing = uniqueKafkaName('test.missing-topic');
+    const t0 = Date.now();
+    const error: unknown = await producer.send(missing, 'k', { v: 1 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // The client's own bounded retries end the send, well before the caller's timeout would; with unbounded retries
+    // it would still be retrying in the background after the caller gave up and after close().
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toMatchObject({ code: 'KAFKA_SEND_TIMEOUT' });
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    await producer.close();
+    await expect(producer.send(missing, 'k', { v: 1 })).rejects.toMatchObject({ code: 'KAFKA_PRODUCER_CLOSED' });
+  });
+});

@@ -33,10 +33,12 @@ export class KafkaProducerService implements OnApplicationShutdown {
     this.producer = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, fast }).producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      // Unlimited, as idempotence requires (a bounded count could drop a record the broker never saw); the client's
-      // backoff still applies, and sendTimeoutMs bounds how long a caller waits.
+      // Bounded, so that a send that cannot succeed (a missing topic, a broker gone for good) fails and stops
+      // instead of retrying in the background after its caller timed out or the producer closed. Callers own the
+      // retry beyond this (the outboxes re-publish until acknowledged) and consumers are idempotent, so a record
+      // sent twice changes nothing.
       retry: {
-        retries: Number.MAX_SAFE_INTEGER,
+        retries: fast ? 6 : 8,
         initialRetryTime: fast ? 100 : 300,
         maxRetryTime: fast ? 2_000 : 30_000,
       },
