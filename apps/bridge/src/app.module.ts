@@ -1,10 +1,28 @@
 import { HealthModule, PrismaModule, PrismaService } from '@interop/infra';
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { AccountingController } from './accounting/accounting.controller';
+import { AccountingRepository } from './accounting/accounting.repository';
+import { AccountingService } from './accounting/accounting.service';
+import { ChainGateway } from './chains/chainGateway';
+import { AdminGuard } from './common/adminGuard';
 import { BRIDGE_CONFIG, type BridgeConfig } from './config/bridgeConfig';
+import { FeePoliciesRepository } from './fees/feePolicies.repository';
+import { FeesController } from './fees/fees.controller';
+import { FeesService } from './fees/fees.service';
 import { bridgeHealthChecks } from './health/bridgeHealthChecks';
+import { intakeConsumers } from './intake/intakeConsumers';
+import { IntakeRepository } from './intake/intake.repository';
+import { IntakeService } from './intake/intake.service';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { MessagesController } from './messages/messages.controller';
+import { MessagesRepository } from './messages/messages.repository';
+import { MessagesService } from './messages/messages.service';
+import { RelayRepository } from './relayer/relay.repository';
+import { RelayerService } from './relayer/relayer.service';
+import { TreeStateService } from './trees/treeState.service';
 
-/** Composition root of the bridge (intake, relayer, fees, ledger, reconciliation: added by later issues). */
+/** Composition root of the bridge: intake consumers, relayer, fees, ledger, status and accounting APIs. */
 @Module({})
 export class AppModule {
   static forRoot(config: BridgeConfig): DynamicModule {
@@ -23,6 +41,28 @@ export class AppModule {
           inject: [PrismaService],
           useFactory: (prisma: PrismaService) => bridgeHealthChecks(prisma, config),
         }),
+      ],
+      controllers: [
+        MessagesController,
+        FeesController,
+        AccountingController,
+        ...(config.INTAKE_ENABLED ? [intakeConsumers(config)] : []),
+      ],
+      providers: [
+        AdminGuard,
+        ChainGateway,
+        TreeStateService,
+        LedgerRepository,
+        FeePoliciesRepository,
+        FeesService,
+        IntakeRepository,
+        IntakeService,
+        RelayRepository,
+        RelayerService,
+        MessagesRepository,
+        MessagesService,
+        AccountingRepository,
+        AccountingService,
       ],
     };
   }

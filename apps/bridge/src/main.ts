@@ -1,19 +1,11 @@
-import { bootstrapHttpApp, loadConfigOrExit } from '@interop/infra';
+import { loadConfigOrExit } from '@interop/infra';
 
-import { AppModule } from './app.module';
 import { bridgeConfigSchema } from './config/bridgeConfig';
+import { startBridge } from './startBridge';
 
 async function main(): Promise<void> {
   // Validated before Nest starts: a bad variable exits 1 with one message naming it.
-  const config = loadConfigOrExit(bridgeConfigSchema);
-  await bootstrapHttpApp({
-    name: 'bridge',
-    module: AppModule.forRoot(config),
-    host: config.HOST,
-    port: config.PORT,
-    logLevel: config.LOG_LEVEL,
-    description: 'Message and token relaying, interop fees, the fee ledger and reconciliation.',
-  });
+  await startBridge(loadConfigOrExit(bridgeConfigSchema));
 }
 
 main().catch((e: unknown) => {

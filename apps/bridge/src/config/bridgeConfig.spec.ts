@@ -2,27 +2,45 @@ import { ConfigError, loadConfig } from '@interop/infra';
 
 import { bridgeConfigSchema } from './bridgeConfig';
 
+const chain = (id: number) => ({
+  chainId: String(id),
+  rpcUrl: `http://127.0.0.1:${8000 + id}`,
+  interopCenter: '0x' + '11'.repeat(20),
+  interopHandler: '0x' + '22'.repeat(20),
+  nativeTokenVault: '0x' + '33'.repeat(20),
+});
+
 const env = {
   DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/interop',
   KAFKA_BROKERS: '127.0.0.1:19092',
   L1_RPC_URL: 'http://127.0.0.1:8545',
-  L2_RPC_URLS: '901=http://127.0.0.1:8546, 902=http://127.0.0.1:8547',
+  CHAINS_JSON: JSON.stringify([chain(901), chain(902)]),
+  RELAYER_PRIVATE_KEY: '0x' + 'ab'.repeat(32),
+  ADMIN_TOKEN: 'a-long-enough-admin-token',
 };
 
 describe('bridgeConfigSchema', () => {
-  it('parses L2_RPC_URLS into chain id -> URL', () => {
+  it('parses CHAINS_JSON, defaults and the depths of the circuit instance', () => {
     const config = loadConfig(bridgeConfigSchema, env);
     expect(config.PORT).toBe(3001);
-    expect([...config.L2_RPC_URLS]).toEqual([
-      [901n, 'http://127.0.0.1:8546'],
-      [902n, 'http://127.0.0.1:8547'],
-    ]);
+    expect(config.CHAINS_JSON.map((c) => c.chainId)).toEqual([901n, 902n]);
+    expect(config.depths).toEqual({ batchDepth: 16, chainDepth: 20, sharedDepth: 10 });
+    expect(config.DEFAULT_SPLIT_BPS).toEqual([2000, 3000, 5000]);
+    const test = loadConfig(bridgeConfigSchema, { ...env, CIRCUIT_INSTANCE: 'test', CHAIN_DEPTH: '4' });
+    expect(test.depths).toEqual({ batchDepth: 16, chainDepth: 4, sharedDepth: 2 });
   });
 
-  it('rejects a malformed L2_RPC_URLS entry by name', () => {
-    expect(() => loadConfig(bridgeConfigSchema, { ...env, L2_RPC_URLS: '901:http://x' })).toThrow(ConfigError);
-    expect(() => loadConfig(bridgeConfigSchema, { ...env, L2_RPC_URLS: '901:http://x' })).toThrow(
-      /L2_RPC_URLS: "901:http:\/\/x" is not/,
-    );
+  it('names bad variables with their reason', () => {
+    const bad = () =>
+      loadConfig(bridgeConfigSchema, {
+        ...env,
+        CHAINS_JSON: JSON.stringify([{ ...chain(901), rpcUrl: 'ftp://x' }]),
+        DEFAULT_SPLIT_BPS: '5000,5000,1',
+        ADMIN_TOKEN: 'short',
+      });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/CHAINS_JSON: 0\.rpcUrl: must be an http\(s\) or ws\(s\) URL/);
+    expect(bad).toThrow(/DEFAULT_SPLIT_BPS: the three basis points must sum to 10000/);
+    expect(bad).toThrow(/ADMIN_TOKEN: must be at least 16 characters/);
   });
 });

@@ -14,8 +14,8 @@ export function bridgeHealthChecks(prisma: PrismaService, config: BridgeConfig):
     postgresHealthCheck(prisma),
     kafkaHealthCheck({ brokers: config.KAFKA_BROKERS, clientId: 'bridge-health' }),
     rpcHealthCheck({ name: 'rpc-l1', url: config.L1_RPC_URL, expectedChainId: config.L1_CHAIN_ID }),
-    ...[...config.L2_RPC_URLS].map(([chainId, url]) =>
-      rpcHealthCheck({ name: `rpc-l2-${chainId}`, url, expectedChainId: chainId }),
+    ...config.CHAINS_JSON.map((c) =>
+      rpcHealthCheck({ name: `rpc-l2-${c.chainId}`, url: c.rpcUrl, expectedChainId: c.chainId }),
     ),
   ];
 }

@@ -1,0 +1,75 @@
+import { messageLeaf, type MessageRecord, type SharedRootRecord } from '@interop/protocol';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import { ChainGateway } from '../chains/chainGateway';
+import { BRIDGE_CONFIG, type BridgeConfig } from '../config/bridgeConfig';
+import { TreeStateService } from '../trees/treeState.service';
+import { IntakeRepository, type RecordSource } from './intake.repository';
+
+/** Publishes the record being handled to the dead-letter topic with a stable code and the reason. */
+export type DeadLetterFn = (code: string, reason: string) => Promise<void>;
+
+/** What happened to one record. */
+export type IntakeOutcome =
+  { kind: 'stored' } | { kind: 'skipped' } | { kind: 'duplicate' } | { kind: 'rejected'; code: string; reason: string };
+
+/**
+ * The bridge's intake of `interop.messages` and `interop.shared-roots` (after the zod check at the Kafka edge).
+ * Kafka is not trusted: message records are only grouped here, a batch's messages become relayable once all its
+ * records hash into its root and a settled shared root includes exactly that root (see IntakeRepository); a shared
+ * root is trusted only if replaying its updates over the previous settled root gives it, and (with L1_HUB_ADDRESS)
+ * if L1's `InteropHub.rootAt(epoch)` is that root. A record at or below the consumer checkpoint is skipped.
+ */
+@Injectable()
+export class IntakeService {
+  private readonly logger = new Logger('Intake');
+
+  constructor(
+    @Inject(IntakeRepository) private readonly repo: IntakeRepository,
+    @Inject(TreeStateService) private readonly trees: TreeStateService,
+    @Inject(ChainGateway) private readonly chains: ChainGateway,
+    @Inject(BRIDGE_CONFIG) private readonly config: Pick<BridgeConfig, 'depths'>,
+  ) {}
+
+  /** Handles one `interop.messages` record. */
+  async onMessageRecord(record: MessageRecord, source: RecordSource): Promise<IntakeOutcome> {
+    if (await this.seen(source)) return { kind: 'skipped' };
+    await this.repo.storeMessage(source, record, messageLeaf(record.message), this.config.depths.batchDepth);
+    return { kind: 'stored' };
+  }
+
+  /** Handles one `interop.shared-roots` record. */
+  async onSharedRoot(record: SharedRootRecord, source: RecordSource, deadLetter: DeadLetterFn): Promise<IntakeOutcome> {
+    if (await this.seen(source)) return { kind: 'skipped' };
+    const reject = async (code: string, reason: string): Promise<IntakeOutcome> => {
+      // Dead letter first, checkpoint after: a crash in between re-sends the dead letter rather than losing it.
+      this.logger.warn(`shared root of epoch ${record.epoch} rejected: ${code}: ${reason}`);
+      await deadLetter(code, reason);
+      await this.repo.advance(source);
+      return { kind: 'rejected', code, reason };
+    };
+    const stored = await this.repo.storedEpoch(record.epoch);
+    if (stored) {
+      if (stored.root === record.root) {
+        await this.repo.advance(source);
+        return { kind: 'duplicate' };
+      }
+      return reject('EPOCH_CONFLICT', `epoch ${record.epoch} is stored with root ${stored.root}, not ${record.root}`);
+    }
+    await this.trees.sync();
+    const check = this.trees.check(record);
+    if (!check.ok) return reject(check.code, check.reason);
+    const l1Root = await this.chains.l1RootAt(record.epoch);
+    if (l1Root !== undefined && l1Root.toLowerCase() !== record.root.toLowerCase()) {
+      return reject('SHARED_ROOT_NOT_ON_L1', `InteropHub.rootAt(${record.epoch}) is ${l1Root}, not ${record.root}`);
+    }
+    await this.repo.storeEpoch(source, { ...record, l1Block: record.l1BlockNumber }, this.config.depths.batchDepth);
+    await this.trees.sync();
+    return { kind: 'stored' };
+  }
+
+  private async seen(source: RecordSource): Promise<boolean> {
+    const checkpoint = await this.repo.checkpoint(source);
+    return checkpoint !== undefined && source.offset <= checkpoint;
+  }
+}

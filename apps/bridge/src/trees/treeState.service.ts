@@ -1,0 +1,178 @@
+import {
+  AggregationState,
+  BatchTree,
+  buildInclusionProof,
+  bytes32ToField,
+  fieldToBytes32,
+  type InclusionProof,
+  type InteropMessage,
+  type SettledUpdate,
+  type SharedTree,
+} from '@interop/protocol';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Hex } from 'viem';
+
+import { BRIDGE_CONFIG, type BridgeConfig } from '../config/bridgeConfig';
+import { PrismaService } from '@interop/infra';
+
+/** What the bridge knows of one settled epoch, enough to prove against its root. */
+type EpochSnapshot = { root: bigint; shared: SharedTree; chainSizes: Map<bigint, number> };
+
+/** A settled shared root as the bridge stores it. */
+export type SettledEpoch = { epoch: bigint; prevRoot: Hex; root: Hex; updates: SettledUpdate[] };
+
+/** Outcome of checking a shared root against the replayed trees. */
+export type EpochCheck = { ok: true } | { ok: false; code: string; reason: string };
+
+/** The field element of a bytes32 root, or -1n when it is not canonical (so it never equals a real root). */
+function asField(x: Hex): bigint {
+  try {
+    return bytes32ToField(x);
+  } catch {
+    return -1n;
+  }
+}
+
+/** Parses the `updates` JSON column of `bridge_epochs` back into `SettledUpdate`s. */
+export function updatesFromJson(json: unknown): SettledUpdate[] {
+  return (json as Array<Record<string, string | number>>).map((u) => ({
+    slot: Number(u.slot),
+    chainId: BigInt(u.chainId as string),
+    batchNumber: BigInt(u.batchNumber as string),
+    batchRoot: u.batchRoot as Hex,
+    messageCount: Number(u.messageCount),
+    firstBlock: BigInt(u.firstBlock as string),
+    lastBlock: BigInt(u.lastBlock as string),
+  }));
+}
+
+/**
+ * The chain trees and the shared tree rebuilt from the settled shared roots stored in `bridge_epochs`, in epoch
+ * order (libs/protocol `AggregationState`), with a snapshot of the shared tree and chain sizes per epoch so that an
+ * inclusion proof can be built against any settled epoch. Every bridge instance rebuilds it from the database, so
+ * racing instances agree. A new shared root is trusted only if replaying its updates from the previous root gives
+ * exactly its root.
+ */
+@Injectable()
+export class TreeStateService {
+  private readonly state: AggregationState;
+  private epoch = 0n;
+  private readonly snapshots = new Map<bigint, EpochSnapshot>();
+  private syncing: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(BRIDGE_CONFIG) private readonly config: Pick<BridgeConfig, 'depths'>,
+  ) {
+    this.state = new AggregationState(config.depths);
+    this.snapshots.set(0n, {
+      root: this.state.sharedRoot,
+      shared: this.state.sharedTree.clone(),
+      chainSizes: new Map(),
+    });
+  }
+
+  /** The latest epoch applied. */
+  get latestEpoch(): bigint {
+    return this.epoch;
+  }
+
+  /** Applies the epochs stored since the last call (serialised: concurrent callers wait for one another). */
+  sync(): Promise<void> {
+    this.syncing = this.syncing.then(async () => {
+      const rows = await this.prisma.bridgeEpoch.findMany({
+        where: { epoch: { gt: this.epoch } },
+        orderBy: { epoch: 'asc' },
+      });
+      for (const row of rows) {
+        const settled = {
+          epoch: row.epoch,
+          prevRoot: row.prevRoot as Hex,
+          root: row.root as Hex,
+          updates: updatesFromJson(row.updates),
+        };
+        const check = this.check(settled);
+        // Stored epochs were checked before they were stored; a failure here means the database was edited.
+        if (!check.ok) throw new Error(`stored epoch ${row.epoch} does not replay: ${check.reason}`);
+        this.apply(settled);
+      }
+    });
+    return this.syncing;
+  }
+
+  /** Whether `settled` is the next epoch and its updates turn the current shared root into its root. */
+  check(settled: SettledEpoch): EpochCheck {
+    if (settled.epoch !== this.epoch + 1n) {
+      return {
+        ok: false,
+        code: 'EPOCH_OUT_OF_ORDER',
+        reason: `expected epoch ${this.epoch + 1n}, got ${settled.epoch}`,
+      };
+    }
+    const current = this.state.sharedRoot;
+    if (asField(settled.prevRoot) !== current) {
+      return {
+        ok: false,
+        code: 'SHARED_ROOT_INVALID',
+        reason: `prevRoot ${settled.prevRoot} is not the root of epoch ${this.epoch} (${fieldToBytes32(current)})`,
+      };
+    }
+    try {
+      const step = this.state.clone().apply(settled.updates, settled.updates.length);
+      if (step.newRoot !== asField(settled.root)) {
+        return {
+          ok: false,
+          code: 'SHARED_ROOT_INVALID',
+          reason: `replaying the updates gives ${fieldToBytes32(step.newRoot)}, not the record's root ${settled.root}`,
+        };
+      }
+    } catch (e) {
+      return { ok: false, code: 'SHARED_ROOT_INVALID', reason: `updates do not apply: ${(e as Error).message}` };
+    }
+    return { ok: true };
+  }
+
+  /** The shared root of a settled epoch (bytes32), if known. */
+  rootAt(epoch: bigint): Hex | undefined {
+    const s = this.snapshots.get(epoch);
+    return s ? fieldToBytes32(s.root) : undefined;
+  }
+
+  /**
+   * The inclusion proof of `message` (batch `batchNumber` of its source, whose leaves are `leaves`) against the root
+   * of `epoch`. @throws {InclusionProofBuildError} if the data does not prove it.
+   */
+  proof(message: InteropMessage, leaves: readonly Hex[], batchNumber: bigint, epoch: bigint): InclusionProof {
+    const snapshot = this.snapshots.get(epoch);
+    const chainTree = this.state.chainTree(message.srcChainId);
+    const slot = this.state.slotOf(message.srcChainId);
+    if (!snapshot || !chainTree || slot === undefined) {
+      throw new Error(`epoch ${epoch} or chain ${message.srcChainId} is not in the settled trees`);
+    }
+    return buildInclusionProof({
+      message,
+      batch: new BatchTree(leaves, this.config.depths.batchDepth),
+      batchNumber,
+      chainTree,
+      chainSizeAtEpoch: snapshot.chainSizes.get(message.srcChainId) ?? 0,
+      sharedTree: snapshot.shared,
+      slot,
+      epoch,
+    });
+  }
+
+  private apply(settled: SettledEpoch): void {
+    this.state.apply(settled.updates, settled.updates.length);
+    this.epoch = settled.epoch;
+    const chainSizes = new Map<bigint, number>();
+    for (const u of settled.updates) chainSizes.set(u.chainId, 0);
+    const previous = this.snapshots.get(settled.epoch - 1n);
+    for (const id of previous?.chainSizes.keys() ?? []) chainSizes.set(id, 0);
+    for (const id of chainSizes.keys()) chainSizes.set(id, this.state.chainSize(id));
+    this.snapshots.set(settled.epoch, {
+      root: this.state.sharedRoot,
+      shared: this.state.sharedTree.clone(),
+      chainSizes,
+    });
+  }
+}
