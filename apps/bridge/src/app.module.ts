@@ -1,11 +1,10 @@
-import { HealthModule, PrismaModule, PrismaService } from '@interop/infra';
+import { ADMIN_TOKEN, AdminTokenGuard, HealthModule, PrismaModule, PrismaService } from '@interop/infra';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { AccountingController } from './accounting/accounting.controller';
 import { AccountingRepository } from './accounting/accounting.repository';
 import { AccountingService } from './accounting/accounting.service';
 import { ChainGateway } from './chains/chainGateway';
-import { AdminGuard } from './common/adminGuard';
 import { BRIDGE_CONFIG, type BridgeConfig } from './config/bridgeConfig';
 import { FeePoliciesRepository } from './fees/feePolicies.repository';
 import { FeesController } from './fees/fees.controller';
@@ -49,7 +48,8 @@ export class AppModule {
         ...(config.INTAKE_ENABLED ? [intakeConsumers(config)] : []),
       ],
       providers: [
-        AdminGuard,
+        { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
+        AdminTokenGuard,
         ChainGateway,
         TreeStateService,
         LedgerRepository,

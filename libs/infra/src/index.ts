@@ -5,6 +5,8 @@ export * from './errors/appError';
 export * from './errors/notFoundError';
 export * from './errors/conflictError';
 export * from './errors/validationError';
+export * from './errors/unauthorizedError';
+export * from './auth/adminTokenGuard';
 export * from './errors/errorResponseBody';
 export * from './errors/globalExceptionFilter';
 export * from './config/configError';

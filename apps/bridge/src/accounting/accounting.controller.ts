@@ -2,7 +2,7 @@ import { Controller, Get, Query, UseGuards, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 
-import { AdminGuard } from '../common/adminGuard';
+import { AdminTokenGuard } from '@interop/infra';
 import { ZodPipe } from '../common/zodPipe';
 import { AccountingService } from './accounting.service';
 
@@ -32,7 +32,7 @@ const entriesQuery = z
 
 @ApiTags('accounting')
 @ApiBearerAuth()
-@UseGuards(AdminGuard)
+@UseGuards(AdminTokenGuard)
 @Controller('accounting')
 export class AccountingController {
   constructor(@Inject(AccountingService) private readonly accounting: AccountingService) {}

@@ -1,14 +1,7 @@
-import { AppError, ConflictError, NotFoundError, ValidationError } from '@interop/infra';
+import { ConflictError, NotFoundError, ValidationError } from '@interop/infra';
 
 // The bridge's typed errors. `code` is stable (clients switch on it); libs/infra's GlobalExceptionFilter maps each
 // to HTTP once, from `httpStatus`.
-
-/** Missing or wrong `authorization: Bearer <ADMIN_TOKEN>` on an admin endpoint. */
-export class UnauthorizedError extends AppError {
-  constructor() {
-    super('UNAUTHORIZED', 401, 'this endpoint needs authorization: Bearer <ADMIN_TOKEN>');
-  }
-}
 
 /** No message with this id is known to the bridge. */
 export class MessageNotFoundError extends NotFoundError {

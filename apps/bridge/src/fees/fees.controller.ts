@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, UseGuards, Inject } from 
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 
-import { AdminGuard } from '../common/adminGuard';
+import { AdminTokenGuard } from '@interop/infra';
 import { ZodPipe } from '../common/zodPipe';
 import { FeesService } from './fees.service';
 
@@ -55,7 +55,7 @@ export class FeesController {
 
   @Post('fee-policies')
   @HttpCode(201)
-  @UseGuards(AdminGuard)
+  @UseGuards(AdminTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Add a fee-policy version: burn / staking / treasury basis points summing to 10000 (admin)',

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, UseGuards, Inject } from
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 
-import { AdminGuard } from '../common/adminGuard';
+import { AdminTokenGuard } from '@interop/infra';
 import { ZodPipe } from '../common/zodPipe';
 import { RelayerService } from '../relayer/relayer.service';
 import { MessagesService } from './messages.service';
@@ -54,7 +54,7 @@ export class MessagesController {
 
   @Post(':id/retry')
   @HttpCode(202)
-  @UseGuards(AdminGuard)
+  @UseGuards(AdminTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({
     summary: "Re-queue a failed message, or call the handler's retryMessage if it FAILED on chain (admin)",
