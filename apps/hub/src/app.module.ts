@@ -1,0 +1,112 @@
+import {
+  HealthController,
+  HealthModule,
+  HealthService,
+  KafkaProducerService,
+  PrismaModule,
+  PrismaService,
+} from '@interop/infra';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+import { AdminGuard } from './chains/adminGuard';
+import { ChainsController } from './chains/chains.controller';
+import { ChainsRepository } from './chains/chains.repository';
+import { CHAINS_SETTINGS, ChainsService, chainsSettings } from './chains/chains.service';
+import { circuitParameters } from './config/circuitParameters';
+import { HUB_CONFIG, type HubConfig } from './config/hubConfig';
+import { AggregatorLock } from './epochs/aggregatorLock';
+import { AGGREGATOR_LOCK, EPOCH_SETTINGS, EpochService, type EpochSettings } from './epochs/epoch.service';
+import { EpochsRepository } from './epochs/epochs.repository';
+import { InProcessProofProvider } from './epochs/inProcessProofProvider';
+import { KafkaProofProvider } from './epochs/kafkaProofProvider';
+import { PROOF_PROVIDER, type ProofProvider } from './epochs/proofProvider';
+import { SharedRootPublisher } from './epochs/sharedRootPublisher';
+import { hubHealthChecks } from './health/hubHealthChecks';
+import { batchRootsConsumer } from './ingestion/batchRootsConsumer';
+import { BatchesRepository } from './ingestion/batches.repository';
+import { IngestionService } from './ingestion/ingestion.service';
+import { L1HubRepository } from './l1/l1Hub.repository';
+import { HubMetrics } from './metrics/hubMetrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { RootsController } from './roots/roots.controller';
+import { RootsService } from './roots/roots.service';
+
+// Nest reads constructor dependencies from `design:paramtypes`, which tsc emits but esbuild (tsx: scripts, the
+// benchmark) does not. The hub's own classes name theirs with @Inject; this covers the one libs/infra class it
+// mounts that relies on the metadata.
+if (!Reflect.getMetadata('design:paramtypes', HealthController)) {
+  Reflect.defineMetadata('design:paramtypes', [HealthService], HealthController);
+}
+
+/** Composition root of the hub: registry API, ingestion consumer, aggregator, roots API, metrics. */
+@Module({})
+export class AppModule {
+  static forRoot(config: HubConfig): DynamicModule {
+    const configModule: DynamicModule = {
+      module: class HubConfigModule {},
+      global: true,
+      providers: [{ provide: HUB_CONFIG, useValue: config }],
+      exports: [HUB_CONFIG],
+    };
+    const circuit = circuitParameters(config.CIRCUIT_INSTANCE);
+    const epochSettings: EpochSettings = {
+      enabled: config.AGGREGATOR_ENABLED,
+      intervalMs: config.EPOCH_INTERVAL_MS,
+      circuit,
+      pollMs: Math.min(250, config.EPOCH_INTERVAL_MS),
+      retryMs: 2_000,
+    };
+    return {
+      module: AppModule,
+      imports: [
+        configModule,
+        PrismaModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.DATABASE_URL }) }),
+        HealthModule.forRootAsync({
+          inject: [PrismaService],
+          useFactory: (prisma: PrismaService) => hubHealthChecks(prisma, config),
+        }),
+      ],
+      controllers: [ChainsController, RootsController, MetricsController, batchRootsConsumer(config)],
+      providers: [
+        {
+          provide: KafkaProducerService,
+          useFactory: () =>
+            new KafkaProducerService({ brokers: config.KAFKA_BROKERS, clientId: 'hub', fast: config.KAFKA_FAST }),
+        },
+        HubMetrics,
+        L1HubRepository,
+        ChainsRepository,
+        AdminGuard,
+        { provide: CHAINS_SETTINGS, useValue: chainsSettings(config) },
+        ChainsService,
+        BatchesRepository,
+        IngestionService,
+        EpochsRepository,
+        SharedRootPublisher,
+        { provide: EPOCH_SETTINGS, useValue: epochSettings },
+        {
+          provide: AGGREGATOR_LOCK,
+          useFactory: () => new AggregatorLock(config.DATABASE_URL, config.AGGREGATOR_LOCK_KEY),
+        },
+        {
+          provide: PROOF_PROVIDER,
+          inject: [KafkaProducerService],
+          useFactory: (producer: KafkaProducerService): ProofProvider =>
+            config.PROVER_MODE === 'kafka'
+              ? new KafkaProofProvider(producer, {
+                  brokers: config.KAFKA_BROKERS,
+                  groupId: config.KAFKA_GROUP_ID,
+                  instance: circuit.instance,
+                  jobsTopic: config.TOPIC_PROOF_JOBS,
+                  proofsTopic: config.TOPIC_PROOFS,
+                  timeoutMs: config.PROVER_TIMEOUT_MS,
+                  fast: config.KAFKA_FAST,
+                })
+              : new InProcessProofProvider(circuit.instance, config.PROVER_WORKERS),
+        },
+        EpochService,
+        RootsService,
+      ],
+    };
+  }
+}

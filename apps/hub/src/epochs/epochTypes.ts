@@ -1,0 +1,73 @@
+import type { Update } from '@interop/protocol';
+import type { Hex } from 'viem';
+
+/** One update of an epoch as stored (Epoch.updates JSON) and sent to L1: the batch and its operator signature. */
+export type EpochUpdate = {
+  slot: number;
+  chainId: bigint;
+  batchNumber: bigint;
+  batchRoot: Hex;
+  messageCount: number;
+  firstBlock: bigint;
+  lastBlock: bigint;
+  signature: Hex;
+};
+
+export type EpochStatus = 'created' | 'proving' | 'proved' | 'submitted' | 'settled' | 'failed';
+
+/** An epoch row as the services use it. */
+export type EpochRecord = {
+  number: bigint;
+  prevRoot: Hex;
+  root: Hex;
+  commitment: Hex;
+  updates: EpochUpdate[];
+  status: EpochStatus;
+  proof: unknown;
+  publicSignals: string[] | null;
+  circuitInput: unknown;
+  l1TxHash: Hex | null;
+  l1Block: bigint | null;
+  gasUsed: bigint | null;
+  provingMs: number | null;
+  createdAt: Date;
+  settledAt: Date | null;
+  publishedAt: Date | null;
+};
+
+/** A received batch waiting for an epoch, with its chain's slot. */
+export type WaitingBatch = Omit<EpochUpdate, 'slot'> & { id: bigint; slot: number };
+
+/** The circuit-level part of an update. */
+export function toProtocolUpdate(u: EpochUpdate): Update {
+  return { slot: u.slot, chainId: u.chainId, batchNumber: u.batchNumber, batchRoot: u.batchRoot };
+}
+
+/** JSON form of an update (integers as decimal strings). */
+export function updateToJson(u: EpochUpdate): Record<string, string | number> {
+  return {
+    slot: u.slot,
+    chainId: u.chainId.toString(),
+    batchNumber: u.batchNumber.toString(),
+    batchRoot: u.batchRoot,
+    messageCount: u.messageCount,
+    firstBlock: u.firstBlock.toString(),
+    lastBlock: u.lastBlock.toString(),
+    signature: u.signature,
+  };
+}
+
+/** Inverse of {@link updateToJson}. */
+export function updateFromJson(j: unknown): EpochUpdate {
+  const o = j as Record<string, string | number>;
+  return {
+    slot: Number(o.slot),
+    chainId: BigInt(o.chainId!),
+    batchNumber: BigInt(o.batchNumber!),
+    batchRoot: o.batchRoot as Hex,
+    messageCount: Number(o.messageCount),
+    firstBlock: BigInt(o.firstBlock!),
+    lastBlock: BigInt(o.lastBlock!),
+    signature: o.signature as Hex,
+  };
+}

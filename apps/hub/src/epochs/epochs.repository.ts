@@ -1,0 +1,197 @@
+import { PrismaService } from '@interop/infra';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Hex } from 'viem';
+
+import type { Epoch, Prisma } from '../../../../prisma/generated/client';
+import { updateFromJson, updateToJson, type EpochRecord, type EpochUpdate, type WaitingBatch } from './epochTypes';
+
+/** The aggregator's Postgres I/O. */
+export interface EpochsStore {
+  settledEpochs(): Promise<EpochRecord[]>;
+  /** The epoch in flight (created, proving, proved or submitted), if any. */
+  unfinishedEpoch(): Promise<EpochRecord | undefined>;
+  unpublishedEpochs(): Promise<EpochRecord[]>;
+  lastEpochNumber(): Promise<bigint>;
+  /** Received batches of active chains not in any epoch yet, oldest first. */
+  waitingBatches(limit: number): Promise<WaitingBatch[]>;
+  countWaiting(): Promise<number>;
+  createEpoch(e: {
+    number: bigint;
+    prevRoot: Hex;
+    root: Hex;
+    commitment: Hex;
+    updates: EpochUpdate[];
+    circuitInput: unknown;
+  }): Promise<void>;
+  markProved(number: bigint, proof: unknown, publicSignals: string[], provingMs: number): Promise<void>;
+  markSubmitted(number: bigint, txHash: Hex): Promise<void>;
+  markSettled(number: bigint, s: { txHash: Hex; l1Block: bigint; gasUsed: bigint | null }): Promise<void>;
+  markPublished(number: bigint): Promise<void>;
+  recordError(number: bigint, message: string): Promise<void>;
+  findEpoch(number: bigint): Promise<EpochRecord | undefined>;
+  latestSettled(): Promise<EpochRecord | undefined>;
+}
+
+function toRecord(r: Epoch): EpochRecord {
+  return {
+    number: r.number,
+    prevRoot: r.prevRoot as Hex,
+    root: r.root as Hex,
+    commitment: r.commitment as Hex,
+    updates: (r.updates as unknown[]).map(updateFromJson),
+    status: r.status,
+    proof: r.proof,
+    publicSignals: (r.publicSignals as string[] | null) ?? null,
+    circuitInput: r.circuitInput,
+    l1TxHash: (r.l1TxHash as Hex | null) ?? null,
+    l1Block: r.l1Block,
+    gasUsed: r.gasUsed === null ? null : BigInt(r.gasUsed.toFixed()),
+    provingMs: r.provingMs,
+    createdAt: r.createdAt,
+    settledAt: r.settledAt,
+    publishedAt: r.publishedAt,
+  };
+}
+
+/** Prisma implementation of {@link EpochsStore}. */
+@Injectable()
+export class EpochsRepository implements EpochsStore {
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  async settledEpochs(): Promise<EpochRecord[]> {
+    return (await this.prisma.epoch.findMany({ where: { status: 'settled' }, orderBy: { number: 'asc' } })).map(
+      toRecord,
+    );
+  }
+
+  async unfinishedEpoch(): Promise<EpochRecord | undefined> {
+    const row = await this.prisma.epoch.findFirst({
+      where: { status: { in: ['created', 'proving', 'proved', 'submitted'] } },
+      orderBy: { number: 'asc' },
+    });
+    return row ? toRecord(row) : undefined;
+  }
+
+  async unpublishedEpochs(): Promise<EpochRecord[]> {
+    return (
+      await this.prisma.epoch.findMany({ where: { status: 'settled', publishedAt: null }, orderBy: { number: 'asc' } })
+    ).map(toRecord);
+  }
+
+  async lastEpochNumber(): Promise<bigint> {
+    const { _max } = await this.prisma.epoch.aggregate({ _max: { number: true } });
+    return _max.number ?? 0n;
+  }
+
+  async waitingBatches(limit: number): Promise<WaitingBatch[]> {
+    const rows = await this.prisma.batch.findMany({
+      where: { status: 'received', epoch: null, chain: { status: 'active' } },
+      orderBy: { id: 'asc' },
+      take: limit,
+      include: { chain: { select: { slot: true } } },
+    });
+    return rows
+      .filter((r) => r.chain.slot !== null)
+      .map((r) => ({
+        id: r.id,
+        slot: r.chain.slot!,
+        chainId: r.chainId,
+        batchNumber: r.batchNumber,
+        batchRoot: r.batchRoot as Hex,
+        messageCount: r.messageCount,
+        firstBlock: r.firstBlock,
+        lastBlock: r.lastBlock,
+        signature: r.signature as Hex,
+      }));
+  }
+
+  countWaiting(): Promise<number> {
+    return this.prisma.batch.count({ where: { status: 'received', epoch: null, chain: { status: 'active' } } });
+  }
+
+  async createEpoch(e: {
+    number: bigint;
+    prevRoot: Hex;
+    root: Hex;
+    commitment: Hex;
+    updates: EpochUpdate[];
+    circuitInput: unknown;
+  }): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.epoch.create({
+        data: {
+          number: e.number,
+          prevRoot: e.prevRoot,
+          root: e.root,
+          commitment: e.commitment,
+          updates: e.updates.map(updateToJson),
+          circuitInput: e.circuitInput as Prisma.InputJsonValue,
+          status: 'created',
+        },
+      });
+      // Reserve the batches for this epoch; they become `aggregated` once it settles.
+      for (const u of e.updates) {
+        await tx.batch.update({
+          where: { chainId_batchNumber: { chainId: u.chainId, batchNumber: u.batchNumber } },
+          data: { epoch: e.number },
+        });
+      }
+    });
+  }
+
+  async markProved(number: bigint, proof: unknown, publicSignals: string[], provingMs: number): Promise<void> {
+    await this.prisma.epoch.update({
+      where: { number },
+      data: {
+        status: 'proved',
+        proof: proof as Prisma.InputJsonValue,
+        publicSignals,
+        provingMs,
+        provedAt: new Date(),
+        lastError: null,
+      },
+    });
+  }
+
+  async markSubmitted(number: bigint, txHash: Hex): Promise<void> {
+    await this.prisma.epoch.update({
+      where: { number },
+      data: { status: 'submitted', l1TxHash: txHash, submittedAt: new Date() },
+    });
+  }
+
+  async markSettled(number: bigint, s: { txHash: Hex; l1Block: bigint; gasUsed: bigint | null }): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.epoch.update({
+        where: { number },
+        data: {
+          status: 'settled',
+          l1TxHash: s.txHash,
+          l1Block: s.l1Block,
+          gasUsed: s.gasUsed === null ? null : s.gasUsed.toString(),
+          settledAt: new Date(),
+          lastError: null,
+        },
+      }),
+      this.prisma.batch.updateMany({ where: { epoch: number }, data: { status: 'aggregated' } }),
+    ]);
+  }
+
+  async markPublished(number: bigint): Promise<void> {
+    await this.prisma.epoch.update({ where: { number }, data: { publishedAt: new Date() } });
+  }
+
+  async recordError(number: bigint, message: string): Promise<void> {
+    await this.prisma.epoch.update({ where: { number }, data: { lastError: message.slice(0, 2000) } });
+  }
+
+  async findEpoch(number: bigint): Promise<EpochRecord | undefined> {
+    const row = await this.prisma.epoch.findUnique({ where: { number } });
+    return row ? toRecord(row) : undefined;
+  }
+
+  async latestSettled(): Promise<EpochRecord | undefined> {
+    const row = await this.prisma.epoch.findFirst({ where: { status: 'settled' }, orderBy: { number: 'desc' } });
+    return row ? toRecord(row) : undefined;
+  }
+}

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+
+import { createKafkaClient, ensureTopics, KafkaProducerService } from '@interop/infra';
+import { encodeProofJob, proofMessageSchema, type CircuitInput, type CircuitInstance } from '@interop/prover';
+import type { Consumer } from 'kafkajs';
+
+import type { EpochProof, ProofProvider } from './proofProvider';
+
+export type KafkaProofProviderOptions = {
+  brokers: string[];
+  groupId: string;
+  instance: CircuitInstance;
+  jobsTopic: string;
+  proofsTopic: string;
+  timeoutMs: number;
+  fast: boolean;
+};
+
+type Waiter = { input: CircuitInput; resolve: (p: EpochProof) => void };
+
+/**
+ * PROVER_MODE=kafka: publishes the job to `interop.proof-jobs` (key = epoch) and waits for a proof of that epoch on
+ * `interop.proofs` whose public signals are the job's roots and commitment (so a stale proof of an older attempt
+ * cannot be taken). Idempotent by epoch: a second proof of the same epoch is ignored. The hub listens with a group
+ * of its own per process, so it sees every proof; a job lost with a crash is simply published again on restart.
+ */
+export class KafkaProofProvider implements ProofProvider {
+  private consumer: Consumer | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly waiters = new Map<bigint, Waiter>();
+
+  constructor(
+    private readonly producer: KafkaProducerService,
+    private readonly options: KafkaProofProviderOptions,
+  ) {}
+
+  async prove(epoch: bigint, input: CircuitInput): Promise<EpochProof> {
+    await this.start();
+    const result = new Promise<EpochProof>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(epoch);
+        reject(
+          new Error(`no proof of epoch ${epoch} on ${this.options.proofsTopic} within ${this.options.timeoutMs} ms`),
+        );
+      }, this.options.timeoutMs);
+      this.waiters.set(epoch, {
+        input,
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p);
+        },
+      });
+    });
+    await this.producer.send(
+      this.options.jobsTopic,
+      epoch,
+      encodeProofJob({ v: 1, epoch, instance: this.options.instance, input }),
+    );
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+    this.starting = undefined;
+  }
+
+  private start(): Promise<void> {
+    this.starting ??= (async () => {
+      const o = this.options;
+      await ensureTopics(o.brokers, [o.jobsTopic, o.proofsTopic]);
+      const kafka = createKafkaClient({ brokers: o.brokers, clientId: 'hub-proofs', fast: o.fast });
+      const consumer = kafka.consumer({
+        groupId: `${o.groupId}.proofs.${randomBytes(4).toString('hex')}`,
+        sessionTimeout: o.fast ? 6_000 : 30_000,
+        heartbeatInterval: o.fast ? 500 : 3_000,
+        maxWaitTimeInMs: o.fast ? 100 : 1_000,
+        allowAutoTopicCreation: false,
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic: o.proofsTopic, fromBeginning: false });
+      await consumer.run({
+        eachMessage: ({ message }) => {
+          this.onProof(message.value?.toString() ?? '');
+          return Promise.resolve();
+        },
+      });
+      this.consumer = consumer;
+    })();
+    return this.starting;
+  }
+
+  private onProof(text: string): void {
+    let parsed;
+    try {
+      parsed = proofMessageSchema.parse(JSON.parse(text));
+    } catch {
+      return; // not ours to judge: the prover workers dead-letter their own bad output
+    }
+    const waiter = this.waiters.get(parsed.epoch);
+    const [oldRoot, newRoot, commitment] = parsed.publicSignals;
+    if (
+      !waiter ||
+      oldRoot !== waiter.input.oldRoot ||
+      newRoot !== waiter.input.newRoot ||
+      commitment !== waiter.input.commitment
+    ) {
+      return;
+    }
+    this.waiters.delete(parsed.epoch);
+    waiter.resolve({ proof: parsed.proof, publicSignals: parsed.publicSignals, ms: parsed.ms });
+  }
+}
