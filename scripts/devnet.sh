@@ -211,9 +211,20 @@ start_app() {
 }
 : >"$PID_FILE"
 start_app hub "$HUB_PORT" dist/apps/hub/src/main.js
-start_app chain-901 "$((CHAIN_PORT_BASE + 0))" dist/apps/chain/src/main.js CHAIN_ID=901 CHAIN_INDEX=0 L2_RPC_URL="$L2_ALPHA_RPC_URL"
-start_app chain-902 "$((CHAIN_PORT_BASE + 1))" dist/apps/chain/src/main.js CHAIN_ID=902 CHAIN_INDEX=1 L2_RPC_URL="$L2_BETA_RPC_URL"
-start_app bridge "$BRIDGE_PORT" dist/apps/bridge/src/main.js
+# chain_app INDEX CHAIN_ID RPC_URL: one chain app, with the addresses 20-deploy-l2.ts wrote for that chain. The
+# devnet's anvils mine a block per transaction, so messages seal without waiting for confirmations.
+chain_app() {
+  local index="$1" id="$2" rpc="$3" p="CHAIN_${2}_"
+  local center="${p}INTEROP_CENTER_ADDRESS" handler="${p}INTEROP_HANDLER_ADDRESS" key="${p}OPERATOR_PRIVATE_KEY" start="${p}START_BLOCK"
+  start_app "chain-$id" "$((CHAIN_PORT_BASE + index))" dist/apps/chain/src/main.js CHAIN_ID="$id" CHAIN_INDEX="$index" \
+    L2_RPC_URL="$rpc" INTEROP_CENTER_ADDRESS="${!center}" INTEROP_HANDLER_ADDRESS="${!handler}" \
+    OPERATOR_PRIVATE_KEY="${!key}" START_BLOCK="${!start}" CONFIRMATIONS="${DEVNET_CONFIRMATIONS:-0}"
+}
+chain_app 0 901 "$L2_ALPHA_RPC_URL"
+chain_app 1 902 "$L2_BETA_RPC_URL"
+# The relayer is anvil account 3, funded on every devnet chain.
+start_app bridge "$BRIDGE_PORT" dist/apps/bridge/src/main.js \
+  RELAYER_PRIVATE_KEY="${RELAYER_PRIVATE_KEY:-0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6}"
 APP_PORTS=("$HUB_PORT" "$((CHAIN_PORT_BASE + 0))" "$((CHAIN_PORT_BASE + 1))" "$BRIDGE_PORT")
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,14 +1,13 @@
 import {
-  HealthController,
+  ADMIN_TOKEN,
+  AdminTokenGuard,
   HealthModule,
-  HealthService,
   KafkaProducerService,
   PrismaModule,
   PrismaService,
 } from '@interop/infra';
 import { type DynamicModule, Module } from '@nestjs/common';
 
-import { AdminGuard } from './chains/adminGuard';
 import { ChainsController } from './chains/chains.controller';
 import { ChainsRepository } from './chains/chains.repository';
 import { CHAINS_SETTINGS, ChainsService, chainsSettings } from './chains/chains.service';
@@ -30,13 +29,6 @@ import { HubMetrics } from './metrics/hubMetrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { RootsController } from './roots/roots.controller';
 import { RootsService } from './roots/roots.service';
-
-// Nest reads constructor dependencies from `design:paramtypes`, which tsc emits but esbuild (tsx: scripts, the
-// benchmark) does not. The hub's own classes name theirs with @Inject; this covers the one libs/infra class it
-// mounts that relies on the metadata.
-if (!Reflect.getMetadata('design:paramtypes', HealthController)) {
-  Reflect.defineMetadata('design:paramtypes', [HealthService], HealthController);
-}
 
 /** Composition root of the hub: registry API, ingestion consumer, aggregator, roots API, metrics. */
 @Module({})
@@ -76,7 +68,8 @@ export class AppModule {
         HubMetrics,
         L1HubRepository,
         ChainsRepository,
-        AdminGuard,
+        { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
+        AdminTokenGuard,
         { provide: CHAINS_SETTINGS, useValue: chainsSettings(config) },
         ChainsService,
         BatchesRepository,

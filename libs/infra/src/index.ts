@@ -7,6 +7,7 @@ export * from './errors/conflictError';
 export * from './errors/validationError';
 export * from './errors/unauthorizedError';
 export * from './auth/adminTokenGuard';
+export * from './validation/zodPipe';
 export * from './errors/errorResponseBody';
 export * from './errors/globalExceptionFilter';
 export * from './config/configError';

@@ -50,6 +50,8 @@ async function main(): Promise<void> {
   const chains = [...env.L2_RPC_URLS.entries()];
   if (chains.length > OPERATOR_KEYS.length) throw new Error(`at most ${OPERATOR_KEYS.length} L2s on the devnet`);
   const lines: string[] = [];
+  const bridgeChains: { chainId: string; rpcUrl: string; interopCenter: Hex; interopHandler: Hex; nativeTokenVault: Hex }[] =
+    [];
   for (const [index, [chainId, rpcUrl]] of chains.entries()) {
     const chain = defineChain({
       id: Number(chainId),
@@ -109,10 +111,19 @@ async function main(): Promise<void> {
       `${p}OPERATOR_ADDRESS=${operator}`,
       `${p}START_BLOCK=${startBlock}`,
     );
+    bridgeChains.push({
+      chainId: String(chainId),
+      rpcUrl,
+      interopCenter: stack.center,
+      interopHandler: stack.handler,
+      nativeTokenVault: stack.vault,
+    });
     process.stderr.write(
       `[20-deploy-l2] chain ${chainId}: center ${stack.center}, handler ${stack.handler}, vault ${stack.vault}, operator ${operator}\n`,
     );
   }
+  // The bridge's view of every L2 (single-quoted: the env file is sourced by the devnet script).
+  lines.push(`CHAINS_JSON='${JSON.stringify(bridgeChains)}'`);
   appendFileSync(env.DEVNET_ENV_FILE, `${lines.join('\n')}\n`);
 }
 

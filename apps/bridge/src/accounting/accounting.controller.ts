@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { z } from 'zod';
 
 import { AdminTokenGuard } from '@interop/infra';
-import { ZodPipe } from '../common/zodPipe';
+import { ZodPipe } from '@interop/infra';
 import { AccountingService } from './accounting.service';
 
 const date = z.iso.datetime({ offset: true }).transform((s) => new Date(s));

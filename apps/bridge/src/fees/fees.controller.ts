@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs
 import { z } from 'zod';
 
 import { AdminTokenGuard } from '@interop/infra';
-import { ZodPipe } from '../common/zodPipe';
+import { ZodPipe } from '@interop/infra';
 import { FeesService } from './fees.service';
 
 const uint = (name: string) =>

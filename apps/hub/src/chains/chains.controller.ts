@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { AdminTokenGuard } from '@interop/infra';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { ZodPipe } from '../zodPipe';
-import { AdminGuard } from './adminGuard';
+import { ZodPipe } from '@interop/infra';
 import {
   chainIdParamSchema,
   registerChainSchema,
@@ -50,7 +50,7 @@ export class ChainsController {
 
   @Post(':chainId/approve')
   @HttpCode(200)
-  @UseGuards(AdminGuard)
+  @UseGuards(AdminTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Admin: assign the next slot and register the chain on L1 (waits for the receipt)' })
   async approve(@Param('chainId', new ZodPipe(chainIdParamSchema)) chainId: bigint): Promise<ChainView> {
@@ -59,7 +59,7 @@ export class ChainsController {
 
   @Post(':chainId/pause')
   @HttpCode(200)
-  @UseGuards(AdminGuard)
+  @UseGuards(AdminTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Admin: pause a chain (its batch roots are refused), mirrored on L1' })
   async pause(@Param('chainId', new ZodPipe(chainIdParamSchema)) chainId: bigint): Promise<ChainView> {
@@ -68,7 +68,7 @@ export class ChainsController {
 
   @Post(':chainId/resume')
   @HttpCode(200)
-  @UseGuards(AdminGuard)
+  @UseGuards(AdminTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Admin: resume a paused chain, mirrored on L1' })
   async resume(@Param('chainId', new ZodPipe(chainIdParamSchema)) chainId: bigint): Promise<ChainView> {

@@ -42,13 +42,6 @@ export class ChainStateError extends ConflictError {
   }
 }
 
-/** Missing or wrong admin bearer token. */
-export class UnauthorizedError extends AppError {
-  constructor() {
-    super('UNAUTHORIZED', 401, 'an admin bearer token is required (authorization: Bearer <ADMIN_TOKEN>)');
-  }
-}
-
 /** An L1 transaction reverted or L1 disagrees with the hub's records. */
 export class L1TransactionError extends AppError {
   constructor(what: string, details: Record<string, unknown>, cause?: unknown) {

@@ -3,7 +3,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 
 import type { EpochRecord } from '../epochs/epochTypes';
-import { ZodPipe } from '../zodPipe';
+import { ZodPipe } from '@interop/infra';
 import { RootsService, type BatchProof } from './roots.service';
 
 const uintParam = (what: string) =>

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import type { DeadLetterRecord } from './deadLetterRecord';
 import { KafkaProducerService } from './kafkaProducer.service';
@@ -13,7 +13,7 @@ import { publishDeadLetter, type PublishDeadLetterParameters } from './publishDe
  */
 @Injectable()
 export class DeadLetterService {
-  constructor(private readonly producer: KafkaProducerService) {}
+  constructor(@Inject(KafkaProducerService) private readonly producer: KafkaProducerService) {}
 
   /** Publishes one dead letter and resolves with the record written. */
   publish(parameters: PublishDeadLetterParameters): Promise<DeadLetterRecord> {
