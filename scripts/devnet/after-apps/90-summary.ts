@@ -30,7 +30,8 @@ const file = env.DEVNET_ENV_FILE;
 if (file && existsSync(file)) {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) rows.push([m[1]!, m[2]!, 'from the devnet steps']);
+    // Long values (CHAINS_JSON) would stretch every row: show their start; the whole line is in the env file.
+    if (m) rows.push([m[1]!, m[2]!.length > 72 ? `${m[2]!.slice(0, 69)}...` : m[2]!, 'from the devnet steps']);
   }
 }
 const w0 = Math.max(...rows.map((r) => r[0].length));
