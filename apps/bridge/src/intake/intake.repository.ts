@@ -3,9 +3,9 @@ import {
   interopMessageFromJson,
   interopMessageToJson,
   MessageKind,
+  settledUpdateToJson,
   type InteropMessage,
   type MessageRecord,
-  type SettledUpdate,
 } from '@interop/protocol';
 import { Injectable, Inject } from '@nestjs/common';
 import type { Hex } from 'viem';
@@ -187,7 +187,7 @@ export class IntakeRepository {
           epoch: settled.epoch,
           prevRoot: settled.prevRoot,
           root: settled.root,
-          updates: settled.updates.map(updateToJson),
+          updates: settled.updates.map(settledUpdateToJson),
           l1TxHash: settled.l1TxHash,
           l1Block: settled.l1Block,
         },
@@ -339,16 +339,4 @@ export class IntakeRepository {
 
 function pick(k: BatchKey): BatchKey {
   return { srcChainId: k.srcChainId, batchNumber: k.batchNumber, batchRoot: k.batchRoot };
-}
-
-function updateToJson(u: SettledUpdate): Record<string, string | number> {
-  return {
-    slot: u.slot,
-    chainId: u.chainId.toString(),
-    batchNumber: u.batchNumber.toString(),
-    batchRoot: u.batchRoot,
-    messageCount: u.messageCount,
-    firstBlock: u.firstBlock.toString(),
-    lastBlock: u.lastBlock.toString(),
-  };
 }

@@ -1,17 +1,8 @@
-import type { Update } from '@interop/protocol';
+import { settledUpdateToJson, type SettledUpdate, type Update } from '@interop/protocol';
 import type { Hex } from 'viem';
 
 /** One update of an epoch as stored (Epoch.updates JSON) and sent to L1: the batch and its operator signature. */
-export type EpochUpdate = {
-  slot: number;
-  chainId: bigint;
-  batchNumber: bigint;
-  batchRoot: Hex;
-  messageCount: number;
-  firstBlock: bigint;
-  lastBlock: bigint;
-  signature: Hex;
-};
+export type EpochUpdate = SettledUpdate & { signature: Hex };
 
 export type EpochStatus = 'created' | 'proving' | 'proved' | 'submitted' | 'settled' | 'failed';
 
@@ -45,16 +36,7 @@ export function toProtocolUpdate(u: EpochUpdate): Update {
 
 /** JSON form of an update (integers as decimal strings). */
 export function updateToJson(u: EpochUpdate): Record<string, string | number> {
-  return {
-    slot: u.slot,
-    chainId: u.chainId.toString(),
-    batchNumber: u.batchNumber.toString(),
-    batchRoot: u.batchRoot,
-    messageCount: u.messageCount,
-    firstBlock: u.firstBlock.toString(),
-    lastBlock: u.lastBlock.toString(),
-    signature: u.signature,
-  };
+  return { ...settledUpdateToJson(u), signature: u.signature };
 }
 
 /** Inverse of {@link updateToJson}. */

@@ -65,16 +65,29 @@ export function sharedRootRecordToJson(record: SharedRootRecord): string {
     prevRoot: record.prevRoot,
     root: record.root,
     commitment: record.commitment,
-    updates: record.updates.map((u) => ({
-      slot: u.slot,
-      chainId: u.chainId.toString(),
-      batchNumber: u.batchNumber.toString(),
-      batchRoot: u.batchRoot,
-      messageCount: u.messageCount,
-      firstBlock: u.firstBlock.toString(),
-      lastBlock: u.lastBlock.toString(),
-    })),
+    updates: record.updates.map(settledUpdateToJson),
     l1TxHash: record.l1TxHash,
     l1BlockNumber: record.l1BlockNumber.toString(),
   });
+}
+
+/** The JSON form of one settled update (integers as decimal strings), as in `interop.shared-roots` records. */
+export function settledUpdateToJson(u: SettledUpdate): {
+  slot: number;
+  chainId: string;
+  batchNumber: string;
+  batchRoot: Hex;
+  messageCount: number;
+  firstBlock: string;
+  lastBlock: string;
+} {
+  return {
+    slot: u.slot,
+    chainId: u.chainId.toString(),
+    batchNumber: u.batchNumber.toString(),
+    batchRoot: u.batchRoot,
+    messageCount: u.messageCount,
+    firstBlock: u.firstBlock.toString(),
+    lastBlock: u.lastBlock.toString(),
+  };
 }
