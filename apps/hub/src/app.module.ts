@@ -92,6 +92,7 @@ export class AppModule {
                   instance: circuit.instance,
                   jobsTopic: config.TOPIC_PROOF_JOBS,
                   proofsTopic: config.TOPIC_PROOFS,
+                  deadLetterTopic: config.TOPIC_DEAD_LETTER,
                   timeoutMs: config.PROVER_TIMEOUT_MS,
                   fast: config.KAFKA_FAST,
                 })

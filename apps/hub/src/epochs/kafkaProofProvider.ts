@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
-import { createKafkaClient, ensureTopics, KafkaProducerService } from '@interop/infra';
+import {
+  createKafkaClient,
+  ensureTopics,
+  KafkaProducerService,
+  publishDeadLetter,
+  type DeadLetterProducer,
+} from '@interop/infra';
 import { encodeProofJob, proofMessageSchema, type CircuitInput, type CircuitInstance } from '@interop/prover';
 import type { Consumer } from 'kafkajs';
 
@@ -12,6 +18,8 @@ export type KafkaProofProviderOptions = {
   instance: CircuitInstance;
   jobsTopic: string;
   proofsTopic: string;
+  /** Where a record on the proofs topic that is not a proof message goes, with its reason. */
+  deadLetterTopic: string;
   timeoutMs: number;
   fast: boolean;
 };
@@ -22,7 +30,8 @@ type Waiter = { input: CircuitInput; resolve: (p: EpochProof) => void };
  * PROVER_MODE=kafka: publishes the job to `interop.proof-jobs` (key = epoch) and waits for a proof of that epoch on
  * `interop.proofs` whose public signals are the job's roots and commitment (so a stale proof of an older attempt
  * cannot be taken). Idempotent by epoch: a second proof of the same epoch is ignored. The hub listens with a group
- * of its own per process, so it sees every proof; a job lost with a crash is simply published again on restart.
+ * of its own per process, so it sees every proof; a job lost with a crash is simply published again on restart. A
+ * record that is not a proof message at all (not JSON, wrong schema) is dead-lettered with its reason.
  */
 export class KafkaProofProvider implements ProofProvider {
   private consumer: Consumer | undefined;
@@ -71,8 +80,9 @@ export class KafkaProofProvider implements ProofProvider {
       const o = this.options;
       await ensureTopics(o.brokers, [o.jobsTopic, o.proofsTopic]);
       const kafka = createKafkaClient({ brokers: o.brokers, clientId: 'hub-proofs', fast: o.fast });
+      const groupId = `${o.groupId}.proofs.${randomBytes(4).toString('hex')}`;
       const consumer = kafka.consumer({
-        groupId: `${o.groupId}.proofs.${randomBytes(4).toString('hex')}`,
+        groupId,
         sessionTimeout: o.fast ? 6_000 : 30_000,
         heartbeatInterval: o.fast ? 500 : 3_000,
         maxWaitTimeInMs: o.fast ? 100 : 1_000,
@@ -81,9 +91,21 @@ export class KafkaProofProvider implements ProofProvider {
       await consumer.connect();
       await consumer.subscribe({ topic: o.proofsTopic, fromBeginning: false });
       await consumer.run({
-        eachMessage: ({ message }) => {
-          this.onProof(message.value?.toString() ?? '');
-          return Promise.resolve();
+        eachMessage: async ({ topic, partition, message }) => {
+          const rejected = this.onProof(message.value?.toString() ?? '');
+          if (!rejected) return;
+          // Published before the offset is committed: if this fails, kafkajs redelivers the record.
+          await publishDeadLetter(this.deadLetterProducer, {
+            sourceTopic: topic,
+            partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            reason: rejected.reason,
+            errorCode: rejected.code,
+            consumer: groupId,
+            deadLetterTopic: o.deadLetterTopic,
+          });
         },
       });
       this.consumer = consumer;
@@ -91,13 +113,20 @@ export class KafkaProofProvider implements ProofProvider {
     return this.starting;
   }
 
-  private onProof(text: string): void {
-    let parsed;
+  /** Hands a proof to the step waiting for it; returns why a record is not a proof message at all. */
+  private onProof(text: string): { code: string; reason: string } | undefined {
+    let json: unknown;
     try {
-      parsed = proofMessageSchema.parse(JSON.parse(text));
-    } catch {
-      return; // not ours to judge: the prover workers dead-letter their own bad output
+      json = JSON.parse(text);
+    } catch (e) {
+      return { code: 'MALFORMED_JSON', reason: `not JSON: ${e instanceof Error ? e.message : String(e)}` };
     }
+    const result = proofMessageSchema.safeParse(json);
+    if (!result.success) {
+      const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      return { code: 'SCHEMA_VIOLATION', reason: issues.join('; ') };
+    }
+    const parsed = result.data;
     const waiter = this.waiters.get(parsed.epoch);
     const [oldRoot, newRoot, commitment] = parsed.publicSignals;
     if (
@@ -106,9 +135,17 @@ export class KafkaProofProvider implements ProofProvider {
       newRoot !== waiter.input.newRoot ||
       commitment !== waiter.input.commitment
     ) {
-      return;
+      return undefined; // a proof of another attempt or epoch, or a duplicate: nothing to do
     }
     this.waiters.delete(parsed.epoch);
     waiter.resolve({ proof: parsed.proof, publicSignals: parsed.publicSignals, ms: parsed.ms });
+    return undefined;
   }
+
+  /** The producer's `send(topic, key, value)` in the shape `publishDeadLetter` takes. */
+  private readonly deadLetterProducer: DeadLetterProducer = {
+    send: async ({ topic, messages }) => {
+      for (const m of messages) await this.producer.send(topic, m.key, m.value);
+    },
+  };
 }
