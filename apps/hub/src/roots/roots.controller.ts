@@ -2,8 +2,9 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 
-import type { EpochRecord } from '../epochs/epochTypes';
+import { updateToJson, type EpochRecord } from '../epochs/epochTypes';
 import { ZodPipe } from '@interop/infra';
+import { fieldToBytes32 } from '@interop/protocol';
 import { RootsService, type BatchProof } from './roots.service';
 
 const uintParam = (what: string) =>
@@ -34,16 +35,7 @@ function toRootView(e: EpochRecord): RootView {
     root: e.root,
     prevRoot: e.prevRoot,
     commitment: e.commitment,
-    updates: e.updates.map((u) => ({
-      slot: u.slot,
-      chainId: u.chainId.toString(),
-      batchNumber: u.batchNumber.toString(),
-      batchRoot: u.batchRoot,
-      messageCount: u.messageCount,
-      firstBlock: u.firstBlock.toString(),
-      lastBlock: u.lastBlock.toString(),
-      signature: u.signature,
-    })),
+    updates: e.updates.map(updateToJson),
     proof: e.proof,
     publicSignals: e.publicSignals,
     l1TxHash: e.l1TxHash,
@@ -53,8 +45,6 @@ function toRootView(e: EpochRecord): RootView {
     settledAt: e.settledAt?.toISOString() ?? null,
   };
 }
-
-const hex = (x: bigint): string => '0x' + x.toString(16).padStart(64, '0');
 
 /** Settled shared roots and batch proofs (validation and delegation only). */
 @ApiTags('roots')
@@ -85,7 +75,7 @@ export class RootsController {
     const p: BatchProof = await this.roots.batchProof(chainId, batchNumber, epoch);
     return {
       epoch: p.epoch.toString(),
-      sharedRoot: hex(p.sharedRoot),
+      sharedRoot: fieldToBytes32(p.sharedRoot),
       chainId: p.chainId.toString(),
       batchNumber: p.batchNumber.toString(),
       batchRoot: p.batchRoot,
