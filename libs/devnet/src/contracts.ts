@@ -1,0 +1,149 @@
+import {
+  aggregationVerifierTestAbi,
+  aggregationVerifierTestBytecode,
+  deployContract,
+  deployInteropHub,
+  deployL2Stack,
+  interopCenterAbi,
+  interopHandlerAbi,
+} from '@interop/contracts';
+import { BATCH_DEPTH, TEST_CHAIN_DEPTH, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  type Abi,
+  type Address,
+  type Chain,
+  type Hex,
+  type PublicClient,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+
+import { fixtureArtifacts } from '../../../contracts/test/helpers/fixtures';
+
+/** Devnet fee parameters of every route (SPEC "Interop fee", wei). */
+export const DEVNET_FEE_PARAMS = {
+  baseFee: 10_000n,
+  perByteFee: 16n,
+  dstGasPrice: 1_000_000_000n,
+  exchangeRateE18: 10n ** 18n,
+} as const;
+
+export function devnetChain(id: number | bigint, rpcUrl: string, name = `chain-${id}`): Chain {
+  return defineChain({
+    id: Number(id),
+    name,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+}
+
+export function clientsFor(chainId: number | bigint, rpcUrl: string, key: Hex) {
+  const chain = devnetChain(chainId, rpcUrl);
+  const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 100 }) as PublicClient;
+  const walletClient = createWalletClient({ chain, transport: http(rpcUrl), account: privateKeyToAccount(key) });
+  return { publicClient, walletClient };
+}
+
+/** Sends a contract write and waits for a successful receipt; a revert throws naming `what`. */
+export async function writeAndWait(
+  clients: ReturnType<typeof clientsFor>,
+  request: { address: Address; abi: Abi; functionName: string; args?: readonly unknown[]; value?: bigint },
+  what: string,
+): Promise<Hex> {
+  const hash = await clients.walletClient.writeContract(request as never);
+  const receipt = await clients.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') throw new Error(`${what} reverted (${hash})`);
+  return hash;
+}
+
+/**
+ * Deploys the L1 InteropHub with the Groth16 verifier of the test circuit instance (the one the devnet's hub proves
+ * with: its keys build in minutes on a fresh clone). The deployer holds every InteropHub role.
+ */
+export async function deployL1(
+  rpcUrl: string,
+  chainId: number,
+  deployerKey: Hex,
+): Promise<{ hub: Address; verifier: Address }> {
+  const clients = clientsFor(chainId, rpcUrl, deployerKey);
+  const verifier = await deployContract(clients, {
+    abi: aggregationVerifierTestAbi,
+    bytecode: aggregationVerifierTestBytecode,
+    args: [],
+    name: 'AggregationVerifierTest',
+  });
+  const hub = await deployInteropHub(clients, {
+    verifier: verifier.address,
+    sharedDepth: TEST_SHARED_DEPTH,
+    k: TEST_K,
+  });
+  return { hub: hub.address, verifier: verifier.address };
+}
+
+export type L2Deployment = { center: Address; handler: Address; vault: Address; startBlock: bigint };
+
+/**
+ * Deploys one L2's InteropCenter, InteropHandler and NativeTokenVault (test-instance depths), gives the chain's
+ * operator the handler's OPERATOR_ROLE (the chain app imports L1 roots with it) and opens a route with the devnet
+ * fee parameters to every peer.
+ */
+export async function deployL2(
+  rpcUrl: string,
+  chainId: bigint,
+  deployerKey: Hex,
+  operator: Address,
+  peers: readonly bigint[],
+): Promise<L2Deployment> {
+  const clients = clientsFor(chainId, rpcUrl, deployerKey);
+  const stack = await deployL2Stack(clients, {
+    batchDepth: BATCH_DEPTH,
+    chainDepth: TEST_CHAIN_DEPTH,
+    sharedDepth: TEST_SHARED_DEPTH,
+  });
+  const role = await clients.publicClient.readContract({
+    address: stack.handler,
+    abi: interopHandlerAbi,
+    functionName: 'OPERATOR_ROLE',
+  });
+  await writeAndWait(
+    clients,
+    { address: stack.handler, abi: interopHandlerAbi, functionName: 'grantRole', args: [role, operator] },
+    `InteropHandler.grantRole(OPERATOR_ROLE) on ${chainId}`,
+  );
+  for (const dst of peers) {
+    if (dst === chainId) continue;
+    await writeAndWait(
+      clients,
+      { address: stack.center, abi: interopCenterAbi, functionName: 'setFeeParams', args: [dst, DEVNET_FEE_PARAMS] },
+      `InteropCenter.setFeeParams(${dst}) on ${chainId}`,
+    );
+  }
+  const startBlock = await clients.publicClient.getBlockNumber();
+  return { center: stack.center, handler: stack.handler, vault: stack.vault, startBlock };
+}
+
+/**
+ * The demo contracts of the devnet: `TestToken` (an ERC-20 anyone can mint: the devnet's faucet) and
+ * `CallRecorder` (records the cross-chain call it receives). They are the test fixtures of contracts/test/fixtures,
+ * compiled once with solc-js and cached in .cache/contracts.
+ */
+export function demoArtifact(name: 'TestToken' | 'CallRecorder'): { abi: Abi; bytecode: Hex } {
+  const c = fixtureArtifacts().get(name);
+  if (!c) throw new Error(`no compiled contract ${name}`);
+  return { abi: c.abi as Abi, bytecode: c.bytecode };
+}
+
+export async function deployDemo(
+  clients: ReturnType<typeof clientsFor>,
+  name: 'TestToken' | 'CallRecorder',
+  args: readonly unknown[],
+): Promise<Address> {
+  const { abi, bytecode } = demoArtifact(name);
+  const hash = await clients.walletClient.deployContract({ abi, bytecode, args });
+  const receipt = await clients.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success' || !receipt.contractAddress) throw new Error(`deploying ${name} failed (${hash})`);
+  return receipt.contractAddress;
+}
