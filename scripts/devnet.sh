@@ -11,13 +11,14 @@
 #
 # Env: DEVNET_DB_NAME (interop_devnet), INFRA_DIR (scripts/infra), KAFKA_BROKERS (use that cluster instead of a
 #      local broker), DEVNET_PORTS=free (free ports instead of the fixed ones), DEVNET_EXIT_AFTER_DEMO=1 (stop after
-#      the demo), LOG_LEVEL (info).
+#      the demo), DEVNET_DIR (.devnet: env file for the CLI, pids, logs), LOG_LEVEL (info).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-DEVNET_DIR="$ROOT/.devnet"
+DEVNET_DIR="${DEVNET_DIR:-$ROOT/.devnet}"
+export DEVNET_DIR
 PID_FILE="$DEVNET_DIR/pids"
 INFRA_DIR="${INFRA_DIR:-$ROOT/scripts/infra}"
 DB_NAME="${DEVNET_DB_NAME:-interop_devnet}"

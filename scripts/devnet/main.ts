@@ -10,7 +10,8 @@
  *   4. stays in the foreground until Ctrl-C (or until an app dies), then stops everything it started.
  *
  * Env: KAFKA_BROKERS, DATABASE_URL (set by devnet.sh), DEVNET_PORTS=fixed|free (fixed: L1 8545, L2 8546/8547,
- * hub 3000, bridge 3001, chain apps 3100/3101), DEVNET_EXIT_AFTER_DEMO=1 (stop after the demo, for tests and CI).
+ * hub 3000, bridge 3001, chain apps 3100/3101), DEVNET_EXIT_AFTER_DEMO=1 (stop after the demo, for tests and CI),
+ * DEVNET_DIR (.devnet: env file, pids, logs).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,11 +35,12 @@ const env = z
     DATABASE_URL: z.string().url('DATABASE_URL must be a postgresql:// URL'),
     DEVNET_PORTS: z.enum(['fixed', 'free']).default('fixed'),
     DEVNET_EXIT_AFTER_DEMO: z.enum(['0', '1']).default('0'),
+    DEVNET_DIR: z.string().min(1).optional(),
   })
   .parse(process.env);
 
 const ROOT = repoRoot();
-const DIR = join(ROOT, '.devnet');
+const DIR = env.DEVNET_DIR ?? join(ROOT, '.devnet');
 const started = Date.now();
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const say = (s: string) => process.stdout.write(`${bold('[devnet]')} ${s}\n`);
