@@ -17,6 +17,9 @@ import { LedgerRepository } from './ledger/ledger.repository';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
 import { MessagesService } from './messages/messages.service';
+import { BridgeMetrics } from './metrics/bridgeMetrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsRepository } from './metrics/metrics.repository';
 import { RelayRepository } from './relayer/relay.repository';
 import { RelayerService } from './relayer/relayer.service';
 import { TreeStateService } from './trees/treeState.service';
@@ -45,6 +48,7 @@ export class AppModule {
         MessagesController,
         FeesController,
         AccountingController,
+        MetricsController,
         ...(config.INTAKE_ENABLED ? [intakeConsumers(config)] : []),
       ],
       providers: [
@@ -63,6 +67,8 @@ export class AppModule {
         MessagesService,
         AccountingRepository,
         AccountingService,
+        MetricsRepository,
+        BridgeMetrics,
       ],
     };
   }

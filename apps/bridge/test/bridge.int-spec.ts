@@ -187,6 +187,18 @@ describe('bridge (real Kafka, Postgres, anvil, proofs)', () => {
     );
     expect(new Set([page.body.items[0].id, next.body.items[0].id])).toEqual(new Set([out.id, call.id]));
     expect((await api('GET', `${bridge!.url}/accounting/reconcile`)).status).toBe(401);
+
+    // Prometheus: gauges read from the database agree with the status API.
+    const metrics = await (await fetch(`${bridge!.url}/metrics`)).text();
+    const gauge = (re: RegExp) => Number(re.exec(metrics)?.[1] ?? 'NaN');
+    const executedToB = (await api('GET', `${bridge!.url}/messages?status=executed&dst=${B_ID}&limit=100`)).body.items
+      .length as number;
+    expect(gauge(new RegExp(`^bridge_messages\\{status="executed",dst_chain="${B_ID}"\\} (\\d+)$`, 'm'))).toBe(
+      executedToB,
+    );
+    expect(gauge(/^bridge_journal_entries\{kind="fee_charged"\} (\d+)$/m)).toBeGreaterThanOrEqual(3);
+    expect(gauge(/^bridge_relay_gas_used\{dst_chain="502"\} (\d+)$/m)).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^bridge_latest_settled_epoch [1-9]\d*$/m);
   });
 
   it('rejects a tampered batch and holds an unsettled one, with reasons, before any gas is spent', async () => {
