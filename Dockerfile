@@ -15,6 +15,8 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
+# The bridge's operator page (static files; dist/ holds only compiled code).
+COPY --from=build /app/apps/bridge/src/operator/public ./apps/bridge/src/operator/public
 COPY --from=build /app/scripts/migrate.ts ./scripts/migrate.ts
 COPY package.json tsconfig.json ./
 USER node

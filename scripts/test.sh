@@ -132,6 +132,21 @@ infra_up() {
   echo "DATABASE_URL=${DATABASE_URL}"
 }
 
+# The operator page's browser test drives Debian's chromium with playwright-core (no browser download): install it
+# when missing and we are root; otherwise the test fails naming what to install (CHROMIUM_PATH overrides the path).
+ensure_chromium() {
+  [ -n "${CHROMIUM_PATH:-}" ] && return 0
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium (apt-get) for the operator page test"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null ||
+      echo "warning: apt-get install chromium failed; the browser test will fail" >&2
+  else
+    echo "warning: chromium is not installed (as root: apt-get install -y chromium); the browser test will fail" >&2
+  fi
+  return 0
+}
+
 has_npm_script() { node -e 'process.exit(require("./package.json").scripts?.[process.argv[1]] ? 0 : 1)' "$1"; }
 
 run_all() {
@@ -162,6 +177,7 @@ run_all() {
     phase int jest_tier int --selectProjects int --runInBand --forceExit
   fi
   if [ "$MODE" = e2e ] || { [ "$MODE" = all ] && { [ "$WANT_E2E" = 1 ] || has_specs '*.e2e-spec.ts'; }; }; then
+    ensure_chromium
     phase e2e jest_tier e2e --selectProjects e2e --runInBand --forceExit
   fi
 }

@@ -17,9 +17,13 @@ import { LedgerRepository } from './ledger/ledger.repository';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesRepository } from './messages/messages.repository';
 import { MessagesService } from './messages/messages.service';
+import { ChainHeads } from './operator/chainHeads';
+import { HubClient } from './operator/hubClient';
 import { BridgeMetrics } from './metrics/bridgeMetrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRepository } from './metrics/metrics.repository';
+import { OperatorController } from './operator/operator.controller';
+import { OperatorService } from './operator/operator.service';
 import { RelayRepository } from './relayer/relay.repository';
 import { RelayerService } from './relayer/relayer.service';
 import { TreeStateService } from './trees/treeState.service';
@@ -48,6 +52,7 @@ export class AppModule {
         MessagesController,
         FeesController,
         AccountingController,
+        OperatorController,
         MetricsController,
         ...(config.INTAKE_ENABLED ? [intakeConsumers(config)] : []),
       ],
@@ -67,6 +72,9 @@ export class AppModule {
         MessagesService,
         AccountingRepository,
         AccountingService,
+        HubClient,
+        ChainHeads,
+        OperatorService,
         MetricsRepository,
         BridgeMetrics,
       ],

@@ -95,6 +95,12 @@ export const bridgeConfigSchema = z
     L1_CHAIN_ID: envSchemas.bigint.default(900n),
     /** When set, every shared root is checked against `InteropHub.rootAt(epoch)` before it is trusted. */
     L1_HUB_ADDRESS: envSchemas.address.optional(),
+    /** The hub's HTTP API (http(s) URL): the operator page reads chains and epochs from it through the bridge. */
+    HUB_URL: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL')
+      .transform((s) => s.replace(/\/+$/, ''))
+      .optional(),
     CHAINS_JSON: chainsJson,
     RELAYER_PRIVATE_KEY: envSchemas.privateKey,
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
