@@ -21,12 +21,14 @@ import { KafkaProofProvider } from './epochs/kafkaProofProvider';
 import { PROOF_PROVIDER, type ProofProvider } from './epochs/proofProvider';
 import { SharedRootPublisher } from './epochs/sharedRootPublisher';
 import { hubHealthChecks } from './health/hubHealthChecks';
-import { batchRootsConsumer } from './ingestion/batchRootsConsumer';
+import { BatchRootsConsumer } from './ingestion/batchRootsConsumer';
 import { BatchesRepository } from './ingestion/batches.repository';
 import { IngestionService } from './ingestion/ingestion.service';
 import { L1HubRepository } from './l1/l1Hub.repository';
 import { HubMetrics } from './metrics/hubMetrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { OverviewController } from './overview/overview.controller';
+import { OverviewRepository } from './overview/overview.repository';
 import { RootsController } from './roots/roots.controller';
 import { RootsService } from './roots/roots.service';
 
@@ -58,7 +60,7 @@ export class AppModule {
           useFactory: (prisma: PrismaService) => hubHealthChecks(prisma, config),
         }),
       ],
-      controllers: [ChainsController, RootsController, MetricsController, batchRootsConsumer(config)],
+      controllers: [ChainsController, RootsController, OverviewController, MetricsController],
       providers: [
         {
           provide: KafkaProducerService,
@@ -74,6 +76,7 @@ export class AppModule {
         ChainsService,
         BatchesRepository,
         IngestionService,
+        BatchRootsConsumer,
         EpochsRepository,
         SharedRootPublisher,
         { provide: EPOCH_SETTINGS, useValue: epochSettings },
@@ -100,6 +103,7 @@ export class AppModule {
         },
         EpochService,
         RootsService,
+        OverviewRepository,
       ],
     };
   }

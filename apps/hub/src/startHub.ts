@@ -1,17 +1,11 @@
-import {
-  bootstrapHttpApp,
-  ensureTopics,
-  kafkaMicroserviceOptions,
-  type BootstrapHttpAppReturnType,
-} from '@interop/infra';
-import type { MicroserviceOptions } from '@nestjs/microservices';
+import { bootstrapHttpApp, ensureTopics, type BootstrapHttpAppReturnType } from '@interop/infra';
 
 import { AppModule } from './app.module';
 import type { HubConfig } from './config/hubConfig';
 
 /**
- * Starts the hub: creates its topics, the HTTP app (API, /docs, /health, /metrics) and the Kafka consumer of batch
- * roots on the same Nest app (hybrid). Used by main.ts, the tests and the benchmark.
+ * Starts the hub: creates its topics, then the HTTP app (API, /docs, /health, /metrics), whose bootstrap also starts
+ * the batch-roots consumer (kafkajs, `eachBatch`) and the aggregator. Used by main.ts, the tests and the benchmark.
  *
  * @example
  * const { app, url } = await startHub(loadConfigOrExit(hubConfigSchema));
@@ -25,7 +19,7 @@ export async function startHub(config: HubConfig): Promise<BootstrapHttpAppRetur
     { topic: config.TOPIC_PROOF_JOBS },
     { topic: config.TOPIC_PROOFS },
   ]);
-  const started = await bootstrapHttpApp({
+  return bootstrapHttpApp({
     name: 'hub',
     module: AppModule.forRoot(config),
     host: config.HOST,
@@ -33,16 +27,4 @@ export async function startHub(config: HubConfig): Promise<BootstrapHttpAppRetur
     logLevel: config.LOG_LEVEL,
     description: 'Chain registry, batch-root ingestion, shared-root aggregation, proofs and L1 settlement.',
   });
-  const options = kafkaMicroserviceOptions({
-    brokers: config.KAFKA_BROKERS,
-    clientId: 'hub',
-    groupId: config.KAFKA_GROUP_ID,
-    fast: config.KAFKA_FAST,
-  });
-  started.app.connectMicroservice<MicroserviceOptions>({
-    ...options,
-    options: { ...options.options, run: { partitionsConsumedConcurrently: config.INGEST_CONCURRENCY } },
-  });
-  await started.app.startAllMicroservices();
-  return started;
 }

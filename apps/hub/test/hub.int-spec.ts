@@ -248,7 +248,11 @@ describe('hub (real Postgres, Kafka, anvil, Groth16)', () => {
         'CHAIN_PAUSED',
       ].sort(),
     );
-    const equivocation = await prisma.equivocation.findMany({ where: { chainId: B } });
+    // A partition batch publishes its dead letters before its transaction commits: wait for the commit.
+    const equivocation = await waitFor('the equivocation of B stored', async () => {
+      const rows = await prisma.equivocation.findMany({ where: { chainId: B } });
+      return rows.length > 0 ? rows : undefined;
+    });
     expect(equivocation).toEqual([
       expect.objectContaining({
         batchNumber: 0n,
@@ -257,7 +261,10 @@ describe('hub (real Postgres, Kafka, anvil, Groth16)', () => {
       }),
     ]);
     expect((await http_('GET', url(`/chains/${B}`))).body.status).toBe('flagged');
-    const aBatches = await prisma.batch.findMany({ where: { chainId: A }, orderBy: { batchNumber: 'asc' } });
+    const aBatches = await waitFor('A#0..2 stored', async () => {
+      const rows = await prisma.batch.findMany({ where: { chainId: A }, orderBy: { batchNumber: 'asc' } });
+      return rows.length >= 3 ? rows : undefined;
+    });
     expect(aBatches.map((b) => b.batchNumber)).toEqual([0n, 1n, 2n]);
     expect(aBatches[0]!.batchRoot).toBe(batch(A, 0n).batchRoot);
 

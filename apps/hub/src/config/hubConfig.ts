@@ -35,6 +35,8 @@ export const hubConfigSchema = z
     KAFKA_FAST: envSchemas.boolean(false),
     /** Partitions of interop.batch-roots processed at once (records of one chain stay in order: key = chainId). */
     INGEST_CONCURRENCY: envSchemas.positiveInt(3),
+    /** Most records of one partition judged and written in one transaction (a larger Kafka batch is split). */
+    INGEST_MAX_BATCH: envSchemas.positiveInt(1000),
     TOPIC_BATCH_ROOTS: z.string().min(1).default(TOPICS.batchRoots),
     TOPIC_SHARED_ROOTS: z.string().min(1).default(TOPICS.sharedRoots),
     TOPIC_DEAD_LETTER: z.string().min(1).default(TOPICS.deadLetter),

@@ -1,60 +1,171 @@
-import { publishDeadLetter, validateOrDeadLetter } from '@interop/infra';
+import {
+  createKafkaClient,
+  kafkaMicroserviceOptions,
+  publishDeadLetter,
+  type DeadLetterProducer,
+} from '@interop/infra';
+import { SafeJsonDeserializer } from '@interop/infra/kafka/safeJsonDeserializer';
+import { UnparsedKafkaValue } from '@interop/infra/kafka/unparsedKafkaValue';
 import { batchRootRecordSchema } from '@interop/protocol';
-import { Controller, Inject, type Type } from '@nestjs/common';
-import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Partitioners,
+  type Consumer,
+  type ConsumerConfig,
+  type EachBatchPayload,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
 
-import type { HubConfig } from '../config/hubConfig';
-import { HubMetrics } from '../metrics/hubMetrics';
-import { IngestionService } from './ingestion.service';
+import { HUB_CONFIG, type HubConfig } from '../config/hubConfig';
+import { IngestionService, type IncomingRecord } from './ingestion.service';
+import type { IngestPlan } from './planIngestion';
+
+/** The settings the consumer reads. */
+export type BatchRootsConsumerConfig = Pick<
+  HubConfig,
+  | 'KAFKA_BROKERS'
+  | 'KAFKA_GROUP_ID'
+  | 'KAFKA_FAST'
+  | 'TOPIC_BATCH_ROOTS'
+  | 'TOPIC_DEAD_LETTER'
+  | 'INGEST_CONCURRENCY'
+  | 'INGEST_MAX_BATCH'
+>;
 
 /**
- * The Kafka handler of the batch-roots topic, as a class made per config because `@EventPattern` needs the topic
- * when the class is declared (tests use their own topics). It only validates the edge (JSON + zod, bad records are
- * dead-lettered by `validateOrDeadLetter`) and delegates to {@link IngestionService}. An unexpected error (database
- * down) propagates, so kafkajs retries the record instead of committing past it.
+ * The kafkajs consumer of the batch-roots topic, one partition batch at a time (`eachBatch`): each record's value is
+ * decoded (UTF-8 JSON) and checked against the record schema, then the batch (at most INGEST_MAX_BATCH records per
+ * transaction) goes to {@link IngestionService.ingestBatch}, which dead-letters the rejected records and writes the
+ * batches with the consumer checkpoint in one transaction. The Kafka offset is committed after that transaction (the
+ * database checkpoint makes a redelivery harmless). An unexpected error (database down) propagates: kafkajs retries
+ * the batch from its last committed record and restarts the consumer if the retries run out, so it never stops for
+ * good and never skips a record.
  */
-export function batchRootsConsumer(
-  config: Pick<HubConfig, 'TOPIC_BATCH_ROOTS' | 'TOPIC_DEAD_LETTER' | 'KAFKA_GROUP_ID'>,
-): Type {
-  // Nest 12 types the handler's extra arguments as unknown[]; the Kafka context is what it passes at runtime.
-  const onTopic = EventPattern(config.TOPIC_BATCH_ROOTS) as MethodDecorator;
+@Injectable()
+export class BatchRootsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('BatchRootsConsumer');
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
 
-  @Controller()
-  class BatchRootsConsumer {
-    constructor(
-      @Inject(IngestionService) private readonly ingestion: IngestionService,
-      @Inject(HubMetrics) private readonly metrics: HubMetrics,
-    ) {}
+  constructor(
+    @Inject(IngestionService) private readonly ingestion: IngestionService,
+    @Inject(HUB_CONFIG) private readonly config: BatchRootsConsumerConfig,
+  ) {}
 
-    @onTopic
-    async onBatchRoot(@Payload() raw: unknown, @Ctx() ctx: KafkaContext): Promise<void> {
-      const record = await validateOrDeadLetter(batchRootRecordSchema, raw, ctx, {
-        deadLetterTopic: config.TOPIC_DEAD_LETTER,
-        consumer: config.KAFKA_GROUP_ID,
-        onDeadLetter: (_reason, code) => this.metrics.batchRootsRejected.inc({ reason: code }),
-      });
-      if (record === undefined) return;
-      const message = ctx.getMessage();
-      const topic = ctx.getTopic();
-      const partition = ctx.getPartition();
-      await this.ingestion.ingest(
-        record,
-        { consumer: config.KAFKA_GROUP_ID, topic, partition, offset: BigInt(message.offset) },
-        async (code, reason) => {
-          await publishDeadLetter(ctx.getProducer(), {
-            sourceTopic: topic,
-            partition,
-            offset: message.offset,
-            key: message.key,
-            value: message.value,
-            reason,
-            errorCode: code,
-            consumer: config.KAFKA_GROUP_ID,
-            deadLetterTopic: config.TOPIC_DEAD_LETTER,
-          });
-        },
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Joins the group and starts consuming (resolves once the consumer runs). */
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    const c = this.config;
+    const kafka = createKafkaClient({ brokers: c.KAFKA_BROKERS, clientId: 'hub', fast: c.KAFKA_FAST });
+    // The group settings every consumer of the project uses (session, heartbeat, fetch wait, retries).
+    const shared = kafkaMicroserviceOptions({
+      brokers: c.KAFKA_BROKERS,
+      clientId: 'hub',
+      groupId: c.KAFKA_GROUP_ID,
+      fast: c.KAFKA_FAST,
+    }).options?.consumer as ConsumerConfig;
+    // Dead letters are at-least-once anyway (re-sent if the transaction after them fails), so not idempotent.
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.consumer = kafka.consumer({ ...shared, groupId: c.KAFKA_GROUP_ID });
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [c.TOPIC_BATCH_ROOTS], fromBeginning: true });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: c.INGEST_CONCURRENCY,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Leaves the group after the batch in progress. */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    const producer = this.producer;
+    this.consumer = undefined;
+    this.producer = undefined;
+    await consumer?.disconnect().catch((e: unknown) => this.logger.warn(`consumer disconnect: ${String(e)}`));
+    await producer?.disconnect().catch((e: unknown) => this.logger.warn(`producer disconnect: ${String(e)}`));
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const source = { consumer: this.config.KAFKA_GROUP_ID, topic: batch.topic, partition: batch.partition };
+    const max = this.config.INGEST_MAX_BATCH;
+    for (let i = 0; i < batch.messages.length; i += max) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(i, i + max);
+      await this.ingestion.ingestBatch(
+        source,
+        chunk.map((m) => decodeBatchRootMessage(m)),
+        (rejections) => this.deadLetter(batch.topic, batch.partition, chunk, rejections),
       );
+      resolveOffset(chunk.at(-1)!.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
     }
   }
-  return BatchRootsConsumer;
+
+  /** Publishes the rejected records of a chunk in one produce request (acks = all). */
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    chunk: readonly KafkaMessage[],
+    rejections: IngestPlan['rejections'],
+  ): Promise<void> {
+    const byOffset = new Map(chunk.map((m) => [m.offset, m]));
+    const messages: Array<{ key: string; value: string }> = [];
+    const collect: DeadLetterProducer = {
+      send: (r) => {
+        messages.push(...r.messages);
+        return Promise.resolve();
+      },
+    };
+    for (const r of rejections) {
+      const m = byOffset.get(r.offset.toString());
+      await publishDeadLetter(collect, {
+        sourceTopic: topic,
+        partition,
+        offset: r.offset.toString(),
+        key: m?.key,
+        value: m?.value,
+        reason: r.reason,
+        errorCode: r.code,
+        consumer: this.config.KAFKA_GROUP_ID,
+        deadLetterTopic: this.config.TOPIC_DEAD_LETTER,
+      });
+    }
+    if (!this.producer) throw new Error('the batch-roots consumer is stopped');
+    await this.producer.send({ topic: this.config.TOPIC_DEAD_LETTER, acks: -1, messages });
+  }
+}
+
+const decoder = new SafeJsonDeserializer();
+
+/**
+ * A batch-roots record as the ingestion takes it: the schema-valid record, or why it is not one (the codes and
+ * reasons `validateOrDeadLetter` gives: MALFORMED_JSON for a value that is not UTF-8 JSON, SCHEMA_VIOLATION with the
+ * zod issues).
+ */
+export function decodeBatchRootMessage(message: Pick<KafkaMessage, 'offset' | 'value'>): IncomingRecord {
+  const offset = BigInt(message.offset);
+  const data: unknown = decoder.deserialize(message, {}).data;
+  if (data instanceof UnparsedKafkaValue) return { offset, invalid: { code: 'MALFORMED_JSON', reason: data.reason } };
+  const parsed = batchRootRecordSchema.safeParse(data);
+  if (parsed.success) return { offset, record: parsed.data };
+  const reason = parsed.error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+  return { offset, invalid: { code: 'SCHEMA_VIOLATION', reason } };
 }

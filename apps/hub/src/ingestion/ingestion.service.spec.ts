@@ -1,10 +1,12 @@
 import { interopHubDomain, signBatchRoot, type BatchRootCommitment, type BatchRootRecord } from '@interop/protocol';
+import fc from 'fast-check';
 import type { Address, Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
 import { HubMetrics } from '../metrics/hubMetrics';
-import type { IngestSnapshot, IngestWrite, IngestionStore, RecordSource, StoredBatch } from './batches.repository';
-import { IngestionService, type RejectionCode } from './ingestion.service';
+import type { IngestionStore, IngestionTx, PartitionSource } from './batches.repository';
+import { IngestionService, type IncomingRecord, type RecordSource, type RejectionCode } from './ingestion.service';
+import { batchKey, type BatchSnapshot, type BatchWrite, type Equivocation, type StoredBatch } from './planIngestion';
 
 /** A 0x string as viem's Hex (template literals type as plain string). */
 function hex(s: string): Hex {
@@ -21,37 +23,45 @@ class FakeStore implements IngestionStore {
   chains = new Map<bigint, { status: string; operator: string }>();
   batches = new Map<string, StoredBatch>();
   checkpoints = new Map<string, bigint>();
-  equivocations: NonNullable<IngestWrite['equivocation']>[] = [];
+  equivocations: Equivocation[] = [];
 
-  load(source: RecordSource, chainId: bigint, batchNumber: bigint): Promise<IngestSnapshot> {
-    let next = 0n;
-    for (const b of this.batches.values()) {
-      if (b.chainId === chainId && b.status !== 'held' && b.batchNumber >= next) next = b.batchNumber + 1n;
-    }
-    const existing = this.batches.get(`${chainId}/${batchNumber}`);
-    return Promise.resolve({
-      checkpoint: this.checkpoints.get(`${source.consumer}/${source.topic}/${source.partition}`),
-      chain: this.chains.get(chainId),
-      existing: existing ? { ...existing } : undefined,
-      nextBatchNumber: next,
-    });
-  }
-  commit(w: IngestWrite): Promise<void> {
-    if (w.insert) {
-      this.batches.set(`${w.insert.chainId}/${w.insert.batchNumber}`, { ...w.insert });
-      if (w.insert.status === 'received') {
-        for (let n = w.insert.batchNumber + 1n; ; n++) {
-          const held = this.batches.get(`${w.insert.chainId}/${n}`);
-          if (held?.status !== 'held') break;
-          held.status = 'received';
+  inPartition<T>(source: PartitionSource, work: (tx: IngestionTx) => Promise<T>): Promise<T> {
+    const cp = `${source.consumer}/${source.topic}/${source.partition}`;
+    const tx: IngestionTx = {
+      checkpoint: () => Promise.resolve(this.checkpoints.get(cp)),
+      snapshot: (keys) => {
+        const ids = new Set(keys.map((k) => k.chainId));
+        const snapshot: BatchSnapshot = {
+          chains: new Map([...this.chains].filter(([id]) => ids.has(id)).map(([id, c]) => [id, { ...c }])),
+          batches: new Map(
+            [...this.batches]
+              .filter(
+                ([k, b]) =>
+                  keys.some((x) => batchKey(x.chainId, x.batchNumber) === k) ||
+                  (ids.has(b.chainId) && b.status === 'held'),
+              )
+              .map(([k, b]) => [k, { ...b }]),
+          ),
+          nextBatchNumber: new Map(),
+        };
+        for (const b of this.batches.values()) {
+          const next = (snapshot.nextBatchNumber as Map<bigint, bigint>).get(b.chainId) ?? 0n;
+          if (ids.has(b.chainId) && b.status !== 'held' && b.batchNumber >= next) {
+            (snapshot.nextBatchNumber as Map<bigint, bigint>).set(b.chainId, b.batchNumber + 1n);
+          }
         }
-      }
-    }
-    if (w.equivocation) this.equivocations.push(w.equivocation);
-    if (w.flagChain !== undefined) this.chains.get(w.flagChain)!.status = 'flagged';
-    const c = w.checkpoint;
-    this.checkpoints.set(`${c.consumer}/${c.topic}/${c.partition}`, c.offset);
-    return Promise.resolve();
+        return Promise.resolve(snapshot);
+      },
+      write: (_source, w: BatchWrite) => {
+        for (const b of w.inserts) this.batches.set(batchKey(b.chainId, b.batchNumber), { ...b });
+        for (const p of w.promote) this.batches.get(batchKey(p.chainId, p.batchNumber))!.status = 'received';
+        this.equivocations.push(...w.equivocations);
+        for (const id of w.flagChains) this.chains.get(id)!.status = 'flagged';
+        this.checkpoints.set(cp, w.checkpoint);
+        return Promise.resolve();
+      },
+    };
+    return work(tx);
   }
 }
 
@@ -170,5 +180,98 @@ describe('IngestionService (fake store, real signatures)', () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/hub_batch_roots_ingested_total 1/);
     expect(text).toMatch(/hub_batch_roots_rejected_total\{reason="SIGNATURE_INVALID"\} 1/);
+  });
+});
+
+describe('IngestionService.ingestBatch: a batch gives the state and outcomes of one-by-one ingestion', () => {
+  const OPERATOR_B = privateKeyToAccount(OTHER).address.toLowerCase();
+  const chainIds = [901n, 902n, 903n]; // 903 is not registered
+  type Op = { chain: number; n: number; root: number; meta: number; wrongKey: boolean; malformed: boolean };
+  const signedPool = new Map<string, BatchRootRecord>();
+  const poolKey = (o: Op): string => `${o.chain}/${o.n}/${o.root}/${o.meta}/${o.wrongKey}`;
+
+  beforeAll(async () => {
+    for (let chain = 0; chain < 3; chain++) {
+      for (let n = 0; n < 5; n++) {
+        for (const root of [0, 1]) {
+          for (const meta of [0, 1]) {
+            for (const wrongKey of [false, true]) {
+              const c = {
+                ...commitment(BigInt(n), root === 0 ? 'aa' : 'bb', chainIds[chain]),
+                messageCount: 2 + meta,
+              };
+              const key = (chain === 1) !== wrongKey ? OTHER : KEY;
+              signedPool.set(poolKey({ chain, n, root, meta, wrongKey, malformed: false }), await signed(c, key));
+            }
+          }
+        }
+      }
+    }
+  });
+
+  const op = fc.record({
+    chain: fc.nat(2),
+    n: fc.nat(4),
+    root: fc.oneof({ arbitrary: fc.constant(0), weight: 5 }, { arbitrary: fc.constant(1), weight: 1 }),
+    meta: fc.oneof({ arbitrary: fc.constant(0), weight: 8 }, { arbitrary: fc.constant(1), weight: 1 }),
+    wrongKey: fc.oneof({ arbitrary: fc.constant(false), weight: 8 }, { arbitrary: fc.constant(true), weight: 1 }),
+    malformed: fc.oneof({ arbitrary: fc.constant(false), weight: 10 }, { arbitrary: fc.constant(true), weight: 1 }),
+  });
+
+  const fresh = (paused: boolean): FakeStore => {
+    const store = new FakeStore();
+    store.chains.set(901n, { status: 'active', operator: OPERATOR });
+    store.chains.set(902n, { status: paused ? 'paused' : 'active', operator: OPERATOR_B });
+    return store;
+  };
+
+  it('for random mixes of valid, gap, duplicate, conflicting, equivocating, unsigned, unknown and malformed records', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 40 }),
+        fc.nat(39),
+        fc.boolean(),
+        async (ops, cut, paused) => {
+          const records: IncomingRecord[] = ops.map((o, i) =>
+            o.malformed
+              ? { offset: BigInt(i), invalid: { code: 'SCHEMA_VIOLATION', reason: 'chainId: required' } }
+              : { offset: BigInt(i), record: signedPool.get(poolKey(o))! },
+          );
+          const partition = { consumer: 'hub', topic: 't', partition: 0 };
+          const run = async (chunks: IncomingRecord[][]) => {
+            const store = fresh(paused);
+            const service = new IngestionService(store, new HubMetrics(), { L1_CHAIN_ID: 900n, L1_HUB_ADDRESS: HUB });
+            const letters: Array<[bigint, string]> = [];
+            const outcomes = [];
+            for (const chunk of chunks) {
+              outcomes.push(
+                ...(await service.ingestBatch(partition, chunk, (rejections) => {
+                  letters.push(...rejections.map((r): [bigint, string] => [r.offset, r.code]));
+                  return Promise.resolve();
+                })),
+              );
+            }
+            return { store, letters, outcomes };
+          };
+          const one = await run(records.map((r) => [r]));
+          // Two batches (split at a random point) ...
+          const split = Math.min(cut, records.length);
+          const two = await run([records.slice(0, split), records.slice(split)].filter((c) => c.length > 0));
+          // ... and the whole sequence redelivered after it was written changes nothing.
+          const again = await run([records, records]);
+          for (const other of [two, again]) {
+            expect([...other.store.batches].sort()).toEqual([...one.store.batches].sort());
+            expect(other.store.chains).toEqual(one.store.chains);
+            expect(other.store.equivocations).toEqual(one.store.equivocations);
+            expect(other.store.checkpoints).toEqual(one.store.checkpoints);
+            expect(other.letters).toEqual(one.letters);
+          }
+          expect(two.outcomes).toEqual(one.outcomes);
+          expect(again.outcomes.slice(0, records.length)).toEqual(one.outcomes);
+          expect(again.outcomes.slice(records.length).every((o) => o.kind === 'skipped')).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
