@@ -1,7 +1,6 @@
 import { interopHubDomain, type BatchRootRecord } from '@interop/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 
-import { circuitParameters } from '../config/circuitParameters';
 import { HUB_CONFIG, type HubConfig } from '../config/hubConfig';
 import { HubMetrics } from '../metrics/hubMetrics';
 import { BatchesRepository, type IngestionStore, type PartitionSource } from './batches.repository';
@@ -42,20 +41,14 @@ export type DeadLetterFn = (rejections: IngestPlan['rejections']) => Promise<voi
 @Injectable()
 export class IngestionService {
   private readonly signer: BatchRootSigner;
-  /** Batches one chain tree holds (2^CHAIN_DEPTH of the circuit instance); unset: no limit is checked. */
-  private readonly capacity: bigint | undefined;
 
   constructor(
     @Inject(BatchesRepository) private readonly store: IngestionStore,
     @Inject(HubMetrics)
     private readonly metrics: Pick<HubMetrics, 'batchRootsIngested' | 'batchRootsRejected' | 'batchRootsDuplicate'>,
-    @Inject(HUB_CONFIG)
-    config: Pick<HubConfig, 'L1_CHAIN_ID' | 'L1_HUB_ADDRESS'> & Partial<Pick<HubConfig, 'CIRCUIT_INSTANCE'>>,
+    @Inject(HUB_CONFIG) config: Pick<HubConfig, 'L1_CHAIN_ID' | 'L1_HUB_ADDRESS'>,
   ) {
     this.signer = new BatchRootSigner(interopHubDomain(config.L1_CHAIN_ID, config.L1_HUB_ADDRESS));
-    this.capacity = config.CIRCUIT_INSTANCE
-      ? 2n ** BigInt(circuitParameters(config.CIRCUIT_INSTANCE).chainDepth)
-      : undefined;
   }
 
   /** Ingests the records of one partition (in offset order); resolves with each record's outcome. */
@@ -78,7 +71,7 @@ export class IngestionService {
       const checkpoint = await tx.checkpoint();
       const last = records.at(-1)!.offset;
       if (checkpoint !== undefined && last <= checkpoint) return undefined;
-      const planned = planIngestion(entries, await tx.snapshot(keys), checkpoint, this.capacity);
+      const planned = planIngestion(entries, await tx.snapshot(keys), checkpoint);
       // Dead letters first, checkpoint after: a crash in between re-sends the dead letters rather than losing them.
       if (planned.rejections.length > 0) await deadLetter(planned.rejections);
       await tx.write(source, planned.write);

@@ -22,8 +22,7 @@ export type RejectionCode =
   | 'CHAIN_FLAGGED'
   | 'SIGNATURE_INVALID'
   | 'EQUIVOCATION'
-  | 'BATCH_CONFLICT'
-  | 'CHAIN_TREE_FULL';
+  | 'BATCH_CONFLICT';
 
 /** What happened to one record. */
 export type IngestOutcome =
@@ -87,15 +86,12 @@ export function batchKey(chainId: bigint, batchNumber: bigint): string {
  * one was written: the chain must be registered and active, the signer must be its operator, batch numbers follow
  * each other (a gap is held until filled, then the run is promoted), an identical duplicate is acknowledged, other
  * metadata for a known batch is a conflict and another root an equivocation (recorded, chain flagged, every later
- * record of the chain refused). A batch number at or past `capacity` (2^CHAIN_DEPTH: the leaves of a chain tree) can
- * never be aggregated and is refused as `CHAIN_TREE_FULL`. Entries at or below `checkpoint` are skipped. Pure: the
- * snapshot is not modified.
+ * record of the chain refused). Entries at or below `checkpoint` are skipped. Pure: the snapshot is not modified.
  */
 export function planIngestion(
   entries: readonly IngestEntry[],
   snapshot: BatchSnapshot,
   checkpoint: bigint | undefined,
-  capacity?: bigint,
 ): IngestPlan {
   const chains = new Map<bigint, { status: string; operator: string }>();
   for (const [id, c] of snapshot.chains) chains.set(id, { ...c });
@@ -152,14 +148,6 @@ export function planIngestion(
         offset,
         'SIGNATURE_INVALID',
         `signed by ${signer ?? 'nobody (malformed signature)'}, not by the operator ${chain.operator}`,
-      );
-      continue;
-    }
-    if (capacity !== undefined && batchNumber >= capacity) {
-      reject(
-        offset,
-        'CHAIN_TREE_FULL',
-        `batch ${batchNumber} of chain ${chainId} does not fit its chain tree (${capacity} batches, CHAIN_DEPTH of the circuit)`,
       );
       continue;
     }
