@@ -18,6 +18,7 @@ import {
   signBatchRoot,
   TEST_CHAIN_DEPTH,
   TEST_K,
+  TEST_SHAPE,
   TEST_SHARED_DEPTH,
   type InteropMessage,
 } from '@interop/protocol';
@@ -106,7 +107,7 @@ async function benchSubmitRoot(l1: TestChain) {
         batchNumber: u.batchNumber,
         batchRoot: u.batchRoot,
       })),
-      TEST_K,
+      TEST_SHAPE,
     );
     const proof = real
       ? (await proveStep(step)).proof

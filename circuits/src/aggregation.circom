@@ -6,153 +6,331 @@ include "./merkle.circom";
 include "./leaves.circom";
 include "./commitment.circom";
 include "./zeros.circom";
+include "./poseidonSplit.circom";
 
-// AggregationUpdate: one update { slot, chainId, batchNumber, batchRootField } applied to the shared root
-// (SPEC.md "Aggregation step", steps 1 and 2), or passed through untouched when `enabled` is 0.
+// log2 of a power of two (compile time).
+function log2Exact(m) {
+    var r = 0;
+    var x = 1;
+    while (x < m) {
+        x = x * 2;
+        r = r + 1;
+    }
+    assert(x == m);
+    return r;
+}
+
+// AggregationGroup: up to M updates of ONE chain (SPEC.md "Aggregation step", "Epoch shape"), applied to the shared
+// root as one subtree append. The real updates are a prefix of the M update slots (enabled[j] = 1), the rest is
+// padding. Update j carries batch number firstBatch + j; all of them lie in the aligned block
+// [b*M, b*M + M) of the chain tree, i.e. in one subtree of height LOG_M whose root sits at index b of level LOG_M.
+// Let o = firstBatch mod M (the low LOG_M bits) and n = number of enabled updates: the group writes the chain-tree
+// positions b*M + o .. b*M + o + n - 1 of that subtree.
+//
+// Private witness: slot, chainId, firstBatch, the M batch roots, lowSiblings (the LOG_M siblings of position
+// firstBatch INSIDE the subtree, in the old tree: to its left the old nodes, to its right empty subtrees),
+// upperSiblings (the CHAIN_DEPTH - LOG_M siblings of the subtree root) and sharedSiblings (the chain's slot).
 //
 // What the prover claims, and which constraint stops each lie:
-//   - "the chain's leaf at batchNumber was empty": the old chain root is folded from the EMPTY leaf (0) at
-//     index batchNumber; if that leaf held anything, the fold would not reach the root committed in the old
-//     shared leaf (Poseidon collision resistance).
-//   - "the chain tree now holds batchLeaf there and nothing else changed": the new chain root is folded from
-//     batchLeaf with the SAME siblings and the SAME index bits.
-//   - "the slot belongs to chainId and held its old chain root": the old shared leaf, folded at `slot` with
-//     sharedSiblings, must give the running root rootIn.
-//   - "nothing else in the shared tree changed": the new shared leaf is folded with the same siblings.
-template AggregationUpdate(CHAIN_DEPTH, SHARED_DEPTH) {
-    signal input enabled;          // boolean, checked by Aggregation (with the suffix rule)
-    signal input rootIn;           // shared root before this update
-    signal input commitmentIn;     // updates commitment before this update
+//   - "the positions firstBatch .. end of block were empty": the old chain root is folded from the EMPTY leaf (0)
+//     at firstBatch with lowSiblings ++ upperSiblings, and every lowSibling to the RIGHT of the path (index bit 0)
+//     must be the empty-subtree hash Z(l). So the old subtree held nothing at positions >= o.
+//   - "the new subtree is the old one plus these leaves": the new subtree is hashed from M leaf positions where
+//     positions < o are taken from the old tree (the left lowSiblings, which the old fold binds to the old chain
+//     root), positions o .. o+n-1 hold batchLeaf(root_j, firstBatch + j) and the rest stays 0.
+//   - "nothing else in the chain tree changed": the new chain root is folded from the new subtree root with the
+//     SAME upperSiblings and index bits as the old one.
+//   - "the updates do not cross the block": an enabled update j needs o + j < M (no wrap into the next block,
+//     which the subtree would not contain).
+//   - "the slot belongs to chainId and held its old chain root" / "nothing else in the shared tree changed": as in
+//     the one-update design, old shared leaf folded at slot must give rootIn; the new one is folded with the same
+//     siblings.
+template AggregationGroup(M, CHAIN_DEPTH, SHARED_DEPTH) {
+    var LOG_M = log2Exact(M);
+    var UPPER = CHAIN_DEPTH - LOG_M;
+    assert(LOG_M >= 1);
+    assert(UPPER >= 0);
 
+    signal input rootIn;           // shared root before this group
+    signal input commitmentIn;     // updates commitment before this group
+
+    signal input enabled[M];
     signal input slot;
     signal input chainId;
-    signal input batchNumber;
-    signal input batchRootField;
-    signal input chainSiblings[CHAIN_DEPTH];
+    signal input firstBatch;
+    signal input batchRootField[M];
+    signal input lowSiblings[LOG_M];
+    signal input upperSiblings[UPPER];
     signal input sharedSiblings[SHARED_DEPTH];
 
     signal output rootOut;
     signal output commitmentOut;
 
-    // Range checks that double as path directions. Num2Bits constrains each bit to {0,1} and their weighted sum
-    // to the input, so slot < 2^SHARED_DEPTH and batchNumber < 2^CHAIN_DEPTH: the position in the tree is exactly
-    // the number the commitment (and therefore L1) sees. Without it a prover could use the field element
-    // batchNumber + k*r or a non-boolean "bit" to address a different leaf than the one L1 believes in.
+    // enabled is boolean and a prefix: a value like 2 would scale the mixes below instead of selecting, and a
+    // prefix keeps the layout canonical (update j is batch firstBatch + j; no holes).
+    for (var j = 0; j < M; j++) {
+        enabled[j] * (enabled[j] - 1) === 0;
+        if (j > 0) {
+            enabled[j] * (1 - enabled[j - 1]) === 0;
+        }
+    }
+    signal active <== enabled[0];
+
+    // Range checks that double as path directions: slot < 2^SHARED_DEPTH, firstBatch < 2^CHAIN_DEPTH, so the
+    // positions are exactly the numbers the commitment (and L1) sees (no aliasing modulo the field order).
     component slotBits = Num2Bits(SHARED_DEPTH);
     slotBits.in <== slot;
     component batchBits = Num2Bits(CHAIN_DEPTH);
-    batchBits.in <== batchNumber;
+    batchBits.in <== firstBatch;
 
-    // Step 1: chain tree. The old root comes from the empty leaf, the new one from batchLeaf; same path.
-    component oldChain = MerkleFold(CHAIN_DEPTH);
-    oldChain.leaf <== 0;
-    oldChain.indexBits <== batchBits.out;
-    oldChain.siblings <== chainSiblings;
+    // o = firstBatch mod M: its bits are the low LOG_M bits of firstBatch. onehot[t] = [o == t], built as a
+    // product tree of those (already boolean) bits: M - 2 constraints, each entry 0/1 and exactly one of them 1.
+    signal onehot[M];
+    var cur[M];
+    cur[0] = 1;
+    var curLen = 1;
+    signal onehotPart[LOG_M][M];
+    for (var i = 0; i < LOG_M; i++) {
+        for (var x = 0; x < M; x++) {
+            if (x < curLen) {
+                onehotPart[i][x] <== cur[x] * batchBits.out[i];
+            } else {
+                onehotPart[i][x] <== 0;
+            }
+        }
+        for (var x = 0; x < curLen; x++) {
+            cur[x + curLen] = onehotPart[i][x];
+            cur[x] = cur[x] - onehotPart[i][x];
+        }
+        curLen = curLen * 2;
+    }
+    for (var t = 0; t < M; t++) {
+        onehot[t] <== cur[t];
+    }
+    // ge(t) = [o >= t], a linear sum of onehot.
 
-    component leaf = BatchLeaf();
-    leaf.batchRootField <== batchRootField;
-    leaf.batchNumber <== batchNumber;
+    // No crossing: update j sits at block position o + j, which must be < M when enabled (o >= M - j forbidden).
+    for (var j = 1; j < M; j++) {
+        var tooFar = 0;
+        for (var t = M - j; t < M; t++) {
+            tooFar += onehot[t];
+        }
+        enabled[j] * tooFar === 0;
+    }
 
-    component newChain = MerkleFold(CHAIN_DEPTH);
-    newChain.leaf <== leaf.out;
-    newChain.indexBits <== batchBits.out;
-    newChain.siblings <== chainSiblings;
+    // Batch leaves of the updates; padding leaves are zeroed (el) so the positions after the last update stay empty.
+    component leaf[M];
+    signal el[M];
+    for (var j = 0; j < M; j++) {
+        leaf[j] = BatchLeaf();
+        leaf[j].batchRootField <== batchRootField[j];
+        leaf[j].batchNumber <== firstBatch + j;
+        el[j] <== enabled[j] * leaf[j].out;
+    }
 
-    // Step 2: shared tree. A chain's first batch (batchNumber == 0) finds its slot empty (leaf 0, SPEC: a slot of
-    // a chain with no batch holds 0) AND its chain tree empty. The second check matters: the shared tree does not
-    // commit to an empty chain's root, so without it a prover could start a chain from a tree pre-filled with
-    // forged batches at indexes >= 1 (the fold from the empty leaf at index 0 would accept any siblings).
-    // Only enforced for enabled updates, so padding needs no special siblings.
+    // Shift the leaves right by o (barrel shifter on the bits of o): afterwards position p >= o holds el[p - o].
+    // Positions p < o hold leftovers, which is fine: they lie entirely left of o and are replaced by old nodes
+    // below. Stage i moves by 2^i when bit i is set (one constraint per position that can receive a value).
+    signal shifted[LOG_M + 1][M];
+    for (var p = 0; p < M; p++) {
+        shifted[0][p] <== el[p];
+    }
+    for (var i = 0; i < LOG_M; i++) {
+        for (var p = 0; p < M; p++) {
+            if (p < (1 << i)) {
+                shifted[i + 1][p] <== shifted[i][p];
+            } else {
+                shifted[i + 1][p] <== shifted[i][p] + batchBits.out[i] * (shifted[i][p - (1 << i)] - shifted[i][p]);
+            }
+        }
+    }
+
+    // New subtree root. At level l, node k covers positions [k*2^l, (k+1)*2^l); if it lies entirely left of o it
+    // is an old node, unchanged, taken from lowSiblings[l] (eo = "entirely old" = o >= (k+1)*2^l). Only the node
+    // just left of o's ancestor is ever used that way, and it is lowSiblings[l] exactly when o's bit l is 1;
+    // other "entirely old" nodes feed parents that are entirely old too, so their value is never used.
+    signal lvl[LOG_M + 1][M];
+    signal sel[LOG_M][M];
+    component h[LOG_M][M];
+    for (var p = 0; p < M; p++) {
+        lvl[0][p] <== shifted[LOG_M][p];
+    }
+    for (var l = 0; l < LOG_M; l++) {
+        var width = M >> l;
+        for (var k = 0; k < width; k++) {
+            if (k == width - 1) {
+                // The last node contains position M - 1 > o - 1: never entirely old.
+                sel[l][k] <== lvl[l][k];
+            } else {
+                var eo = 0;
+                for (var t = (k + 1) << l; t < M; t++) {
+                    eo += onehot[t];
+                }
+                sel[l][k] <== lvl[l][k] + eo * (lowSiblings[l] - lvl[l][k]);
+            }
+        }
+        for (var k = 0; k < width / 2; k++) {
+            h[l][k] = Poseidon(2);
+            h[l][k].inputs[0] <== sel[l][2 * k];
+            h[l][k].inputs[1] <== sel[l][2 * k + 1];
+            lvl[l + 1][k] <== h[l][k].out;
+        }
+        for (var k = width / 2; k < M; k++) {
+            lvl[l + 1][k] <== 0;
+        }
+        for (var k = width; k < M; k++) {
+            sel[l][k] <== 0;
+        }
+    }
+
+    // Old chain root: the empty leaf at firstBatch, full path. Every low sibling on the right of the path (bit 0)
+    // must be the empty subtree Z(l): the old block held nothing at positions >= o.
+    for (var l = 0; l < LOG_M; l++) {
+        (1 - batchBits.out[l]) * (lowSiblings[l] - emptyChainRoot(l)) === 0;
+    }
+    // Level 0 needs no selection: with the check above, (left, right) = (lowSiblings[0], 0) for both bit values
+    // (bit 1: the empty leaf is the right child; bit 0: lowSiblings[0] = Z(0) = 0 and both children are 0).
+    component oldLevel0 = Poseidon(2);
+    oldLevel0.inputs[0] <== lowSiblings[0];
+    oldLevel0.inputs[1] <== 0;
+    component oldChain = MerkleFold(CHAIN_DEPTH - 1);
+    oldChain.leaf <== oldLevel0.out;
+    for (var l = 1; l < CHAIN_DEPTH; l++) {
+        oldChain.indexBits[l - 1] <== batchBits.out[l];
+    }
+    for (var l = 1; l < LOG_M; l++) {
+        oldChain.siblings[l - 1] <== lowSiblings[l];
+    }
+    for (var l = 0; l < UPPER; l++) {
+        oldChain.siblings[LOG_M - 1 + l] <== upperSiblings[l];
+    }
+
+    // New chain root: the new subtree root, same path above the block.
+    component newChain = MerkleFold(UPPER);
+    newChain.leaf <== lvl[LOG_M][0];
+    for (var l = 0; l < UPPER; l++) {
+        newChain.indexBits[l] <== batchBits.out[LOG_M + l];
+        newChain.siblings[l] <== upperSiblings[l];
+    }
+
+    // Shared tree. A chain's first batch (firstBatch == 0) finds its slot empty (leaf 0) AND its chain tree empty:
+    // without the second check a prover could start a chain from a tree pre-filled with forged batches (the shared
+    // tree does not commit to an empty chain's root).
+    // Also enforced for an inactive group: its witness (firstBatch 0, empty-tree siblings) satisfies it.
     component first = IsZero();
-    first.in <== batchNumber;
-    signal firstAndEnabled <== first.out * enabled;
-    firstAndEnabled * (oldChain.root - emptyChainRoot(CHAIN_DEPTH)) === 0;
+    first.in <== firstBatch;
+    first.out * (oldChain.root - emptyChainRoot(CHAIN_DEPTH)) === 0;
 
-    component oldChainLeaf = ChainLeaf();
-    oldChainLeaf.chainRoot <== oldChain.root;
-    oldChainLeaf.chainId <== chainId;
-    // oldSharedLeaf = first ? 0 : chainLeaf(oldChainRoot, chainId)
+    // chainLeaf = P3(TAG_CHAIN, chainRoot, chainId) (leaves.circom ChainLeaf), old and new sharing the first-round
+    // S-boxes of the capacity, the tag and chainId (poseidonSplit.circom).
+    component clCap = PoseidonSbox(4, 0);
+    clCap.in <== 0;
+    component clTag = PoseidonSbox(4, 1);
+    clTag.in <== TAG_CHAIN();
+    component clChainId = PoseidonSbox(4, 3);
+    clChainId.in <== chainId;
+    component oldRootSbox = PoseidonSbox(4, 2);
+    oldRootSbox.in <== oldChain.root;
+    component oldChainLeaf = PoseidonFromSboxes(3);
+    oldChainLeaf.sbox0 <== [clCap.out, clTag.out, oldRootSbox.out, clChainId.out];
     signal oldSharedLeaf <== (1 - first.out) * oldChainLeaf.out;
 
     component oldShared = MerkleFold(SHARED_DEPTH);
     oldShared.leaf <== oldSharedLeaf;
     oldShared.indexBits <== slotBits.out;
     oldShared.siblings <== sharedSiblings;
-    // The old shared leaf must be IN the running root: this is what anchors the whole update to the previous
-    // state (and, through the chain of updates, to the public oldRoot). Skipped for padding.
-    enabled * (oldShared.root - rootIn) === 0;
+    // Anchors the group to the running root (and through the chain of groups to the public oldRoot).
+    active * (oldShared.root - rootIn) === 0;
 
-    component newChainLeaf = ChainLeaf();
-    newChainLeaf.chainRoot <== newChain.root;
-    newChainLeaf.chainId <== chainId;
+    component newRootSbox = PoseidonSbox(4, 2);
+    newRootSbox.in <== newChain.root;
+    component newChainLeaf = PoseidonFromSboxes(3);
+    newChainLeaf.sbox0 <== [clCap.out, clTag.out, newRootSbox.out, clChainId.out];
 
     component newShared = MerkleFold(SHARED_DEPTH);
     newShared.leaf <== newChainLeaf.out;
     newShared.indexBits <== slotBits.out;
     newShared.siblings <== sharedSiblings;
 
-    // Step 3: commitment over the real updates only.
-    component step = CommitmentStep();
-    step.prev <== commitmentIn;
-    step.slot <== slot;
-    step.chainId <== chainId;
-    step.batchNumber <== batchNumber;
-    step.batchRootField <== batchRootField;
+    // An inactive group is an exact no-op on the root.
+    rootOut <== rootIn + active * (newShared.root - rootIn);
 
-    // A disabled update is an exact no-op: root and commitment pass through (one constraint each).
-    rootOut <== rootIn + enabled * (newShared.root - rootIn);
-    commitmentOut <== commitmentIn + enabled * (step.out - commitmentIn);
+    // Commitment over the enabled updates only, in order (same format as L1: P5(c, slot, chainId, batch, root)).
+    // c' = P5(c, slot, chainId, batchNumber, batchRootField) (commitment.circom CommitmentStep); slot and chainId
+    // are the group's, so their first-round S-boxes are computed once for the M steps.
+    component cCap = PoseidonSbox(6, 0);
+    cCap.in <== 0;
+    component cSlot = PoseidonSbox(6, 2);
+    cSlot.in <== slot;
+    component cChainId = PoseidonSbox(6, 3);
+    cChainId.in <== chainId;
+    component cPrev[M];
+    component cBatch[M];
+    component cRoot[M];
+    component step[M];
+    signal c[M + 1];
+    c[0] <== commitmentIn;
+    for (var j = 0; j < M; j++) {
+        cPrev[j] = PoseidonSbox(6, 1);
+        cPrev[j].in <== c[j];
+        cBatch[j] = PoseidonSbox(6, 4);
+        cBatch[j].in <== firstBatch + j;
+        cRoot[j] = PoseidonSbox(6, 5);
+        cRoot[j].in <== batchRootField[j];
+        step[j] = PoseidonFromSboxes(5);
+        step[j].sbox0 <== [cCap.out, cPrev[j].out, cSlot.out, cChainId.out, cBatch[j].out, cRoot[j].out];
+        c[j + 1] <== c[j] + enabled[j] * (step[j].out - c[j]);
+    }
+    commitmentOut <== c[M];
 }
 
-// Aggregation(K, CHAIN_DEPTH, SHARED_DEPTH): up to K updates applied in order to the shared root.
+// Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH): K = G*M update slots in G groups of M, applied in order.
 // Public signals, in this order (SPEC.md): [oldRoot, newRoot, commitment]. They are declared as public INPUTS
 // (not outputs) because circom lists outputs before inputs; declaring all three as inputs keeps the order the
 // L1 verifier and libs/prover expect.
-template Aggregation(K, CHAIN_DEPTH, SHARED_DEPTH) {
+template Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH) {
+    var LOG_M = log2Exact(M);
     signal input oldRoot;
     signal input newRoot;
     signal input commitment;
 
-    signal input enabled[K];
-    signal input slot[K];
-    signal input chainId[K];
-    signal input batchNumber[K];
-    signal input batchRootField[K];
-    signal input chainSiblings[K][CHAIN_DEPTH];
-    signal input sharedSiblings[K][SHARED_DEPTH];
+    signal input enabled[G][M];
+    signal input slot[G];
+    signal input chainId[G];
+    signal input firstBatch[G];
+    signal input batchRootField[G][M];
+    signal input lowSiblings[G][LOG_M];
+    signal input upperSiblings[G][CHAIN_DEPTH - LOG_M];
+    signal input sharedSiblings[G][SHARED_DEPTH];
 
-    component updates[K];
-    signal root[K + 1];
-    signal acc[K + 1];
+    component groups[G];
+    signal root[G + 1];
+    signal acc[G + 1];
     root[0] <== oldRoot;
     // c0 = 0: the commitment of an empty update list.
     acc[0] <== 0;
 
-    for (var i = 0; i < K; i++) {
-        // enabled is a boolean: a value like 2 would scale the root difference in rootOut instead of selecting.
-        enabled[i] * (enabled[i] - 1) === 0;
-        // Padding is a suffix (enabled[i] = 1 implies enabled[i-1] = 1). Not needed for soundness of the roots,
-        // but it makes the witness canonical: one update list has exactly one valid layout, so the commitment
-        // L1 recomputes over the first n updates is the only one that can verify.
-        if (i > 0) {
-            enabled[i] * (1 - enabled[i - 1]) === 0;
+    for (var g = 0; g < G; g++) {
+        // Active groups are a prefix (canonical layout; an empty group is only padding at the end).
+        if (g > 0) {
+            enabled[g][0] * (1 - enabled[g - 1][0]) === 0;
         }
-
-        updates[i] = AggregationUpdate(CHAIN_DEPTH, SHARED_DEPTH);
-        updates[i].enabled <== enabled[i];
-        updates[i].rootIn <== root[i];
-        updates[i].commitmentIn <== acc[i];
-        updates[i].slot <== slot[i];
-        updates[i].chainId <== chainId[i];
-        updates[i].batchNumber <== batchNumber[i];
-        updates[i].batchRootField <== batchRootField[i];
-        updates[i].chainSiblings <== chainSiblings[i];
-        updates[i].sharedSiblings <== sharedSiblings[i];
-        root[i + 1] <== updates[i].rootOut;
-        acc[i + 1] <== updates[i].commitmentOut;
+        groups[g] = AggregationGroup(M, CHAIN_DEPTH, SHARED_DEPTH);
+        groups[g].rootIn <== root[g];
+        groups[g].commitmentIn <== acc[g];
+        groups[g].enabled <== enabled[g];
+        groups[g].slot <== slot[g];
+        groups[g].chainId <== chainId[g];
+        groups[g].firstBatch <== firstBatch[g];
+        groups[g].batchRootField <== batchRootField[g];
+        groups[g].lowSiblings <== lowSiblings[g];
+        groups[g].upperSiblings <== upperSiblings[g];
+        groups[g].sharedSiblings <== sharedSiblings[g];
+        root[g + 1] <== groups[g].rootOut;
+        acc[g + 1] <== groups[g].commitmentOut;
     }
 
-    // The public outputs of the step are checked against the computed ones.
-    newRoot === root[K];
-    commitment === acc[K];
+    // The public values of the step are checked against the computed ones.
+    newRoot === root[G];
+    commitment === acc[G];
 }

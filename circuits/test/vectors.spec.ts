@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { UpdateWitness } from '@interop/protocol';
+import type { GroupWitness } from '@interop/protocol';
 import { buildCircuitInput } from '@interop/prover';
 import { ensureTestCircuit } from '@interop/prover/testing/ensureTestCircuit';
 import { releaseSnarkjs } from '@interop/prover/testing/releaseSnarkjs';
@@ -12,20 +12,19 @@ import { checkConstraints, ROOT, witness, type Circuit } from './witness';
 
 jest.setTimeout(20 * 60_000);
 
-type RawWitness = Omit<
-  UpdateWitness,
-  'chainId' | 'batchNumber' | 'batchRootField' | 'chainSiblings' | 'sharedSiblings'
-> & {
+type RawWitness = Pick<GroupWitness, 'enabled' | 'slot'> & {
   chainId: string;
-  batchNumber: string;
-  batchRootField: string;
-  chainSiblings: string[];
+  firstBatch: string;
+  batchRootFields: string[];
+  lowSiblings: string[];
+  upperSiblings: string[];
   sharedSiblings: string[];
 };
 type Vectors = {
   chainDepth: number;
   sharedDepth: number;
   k: number;
+  groupSize: number;
   steps: {
     epoch: number;
     oldRoot: string;
@@ -48,20 +47,21 @@ beforeAll(async () => {
 afterAll(releaseSnarkjs);
 
 it('uses the test instance parameters', () => {
-  expect([vectors.chainDepth, vectors.sharedDepth, vectors.k]).toEqual([3, 2, 2]);
+  expect([vectors.chainDepth, vectors.sharedDepth, vectors.k, vectors.groupSize]).toEqual([3, 2, 4, 2]);
   expect(vectors.steps.length).toBeGreaterThan(0);
 });
 
 it.each(vectors.steps.map((s) => [s.epoch, s] as const))(
   'step of epoch %d satisfies the circuit',
   async (_epoch, step) => {
-    const witnesses: UpdateWitness[] = step.witnesses.map((w) => ({
+    const witnesses: GroupWitness[] = step.witnesses.map((w) => ({
       enabled: w.enabled,
       slot: w.slot,
       chainId: BigInt(w.chainId),
-      batchNumber: BigInt(w.batchNumber),
-      batchRootField: BigInt(w.batchRootField),
-      chainSiblings: w.chainSiblings.map(BigInt),
+      firstBatch: BigInt(w.firstBatch),
+      batchRootFields: w.batchRootFields.map(BigInt),
+      lowSiblings: w.lowSiblings.map(BigInt),
+      upperSiblings: w.upperSiblings.map(BigInt),
       sharedSiblings: w.sharedSiblings.map(BigInt),
     }));
     const input = buildCircuitInput(witnesses, BigInt(step.oldRoot), BigInt(step.newRoot), BigInt(step.commitment));

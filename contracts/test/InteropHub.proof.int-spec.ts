@@ -8,6 +8,7 @@ import {
   signBatchRoot,
   TEST_CHAIN_DEPTH,
   TEST_K,
+  TEST_SHAPE,
   TEST_SHARED_DEPTH,
   type BatchRootCommitment,
   type Update,
@@ -122,7 +123,7 @@ describe('InteropHub with real Groth16 proofs', () => {
     // epoch 1: one batch of each chain
     const e1 = [commitments(BigInt(A), 0n, b32(111n)), commitments(BigInt(B), 0n, b32(222n))];
     const next1 = state.clone();
-    const step1 = next1.apply(e1.map(toUpdate), TEST_K);
+    const step1 = next1.apply(e1.map(toUpdate), TEST_SHAPE);
     const { proof, publicSignals } = await proveStep(step1);
     expect(publicSignals).toEqual([step1.oldRoot, step1.newRoot, step1.commitment]);
     const sigs1 = [await sign(OPERATOR_A, e1[0]!), await sign(OPERATOR_B, e1[1]!)];
@@ -167,7 +168,7 @@ describe('InteropHub with real Groth16 proofs', () => {
     // epoch 2 links to epoch 1: two batches of chain A (padding-free), and a replay of epoch 1's proof is refused
     await expectRevert(submit(2n, b32(step1.newRoot), b32(step1.newRoot), e1, sigs1, proof), 'NonConsecutiveBatch');
     const e2 = [commitments(BigInt(A), 1n, b32(333n)), commitments(BigInt(A), 2n, b32(444n))];
-    const step2 = state.clone().apply(e2.map(toUpdate), TEST_K);
+    const step2 = state.clone().apply(e2.map(toUpdate), TEST_SHAPE);
     const p2 = await proveStep(step2);
     const sigs2 = [await sign(OPERATOR_A, e2[0]!), await sign(OPERATOR_A, e2[1]!)];
     await expectRevert(submit(2n, b32(step2.oldRoot), b32(step2.newRoot), e2, sigs2, proof), 'InvalidProof');
@@ -213,7 +214,7 @@ describe('InteropHub with real Groth16 proofs', () => {
     // chain app: seal batch 3 of chain A (0..2 were settled above), operator signs; hub: prove; L1: settle
     const batch = new BatchTree([messageLeaf(m!)], TEST_BATCH_DEPTH);
     const u = { ...commitments(BigInt(A), 3n, batch.root), messageCount: 1 };
-    const step = state.clone().apply([toUpdate(u)], TEST_K);
+    const step = state.clone().apply([toUpdate(u)], TEST_SHAPE);
     const { proof } = await proveStep(step);
     const epoch =
       (await l1.publicClient.readContract({ address: hub, abi: interopHubAbi, functionName: 'epoch' })) + 1n;

@@ -27,6 +27,7 @@ import {
   signBatchRoot,
   TEST_CHAIN_DEPTH,
   TEST_K,
+  TEST_SHAPE,
   TEST_SHARED_DEPTH,
   type InteropMessage,
   type SettledUpdate,
@@ -339,7 +340,7 @@ export class BridgeNetwork {
    * unless `publish` is false, publishes the shared-root record.
    */
   async settle(updates: SettledUpdate[], publish = true): Promise<SharedRootRecord> {
-    const step = this.state.clone().apply(updates, TEST_K);
+    const step = this.state.clone().apply(updates, TEST_SHAPE);
     const { proof } = await proveStep(step);
     const domain = interopHubDomain(BigInt(L1_ID), this.hub);
     const signatures = await Promise.all(

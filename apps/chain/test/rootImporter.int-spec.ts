@@ -14,6 +14,7 @@ import {
   signBatchRoot,
   TEST_CHAIN_DEPTH,
   TEST_K,
+  TEST_SHAPE,
   TEST_SHARED_DEPTH,
   type BatchRootCommitment,
 } from '@interop/protocol';
@@ -144,7 +145,7 @@ describe('root importer (real InteropHub settlement on L1)', () => {
       batchNumber: c.batchNumber,
       batchRoot: c.batchRoot,
     }));
-    const step = state.clone().apply(updates, TEST_K);
+    const step = state.clone().apply(updates, TEST_SHAPE);
     const { proof } = await proveStep(step);
     const hash = await l1.wallets[0]!.writeContract({
       address: hub,

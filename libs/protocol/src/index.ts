@@ -24,6 +24,8 @@ export * from './trees/SharedTree';
 export * from './aggregation/types';
 export * from './aggregation/updatesCommitment';
 export * from './aggregation/AggregationState';
+export * from './aggregation/epochShape';
+export * from './aggregation/planEpochUpdates';
 export * from './aggregation/verifyAggregationStep';
 
 export * from './errors/encoding';

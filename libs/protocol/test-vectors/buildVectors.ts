@@ -26,7 +26,7 @@ import {
   PRODUCTION_DEPTHS,
   SharedTree,
   TEST_DEPTHS,
-  TEST_K,
+  TEST_SHAPE,
   toField,
   batchRootTypes,
   chainRegistrationTypes,
@@ -34,7 +34,7 @@ import {
   type InteropMessage,
   type TreeDepths,
   type Update,
-  type UpdateWitness,
+  type GroupWitness,
 } from '../src';
 import { ANVIL_ADDRESS_0, ANVIL_KEY_0, sampleMessage } from '../src/testing/fixtures';
 import { buildScenario } from '../src/testing/scenario';
@@ -228,14 +228,15 @@ function sharedTreeVectors(): Json {
   };
 }
 
-function witnessJson(w: UpdateWitness): Json {
+function witnessJson(w: GroupWitness): Json {
   return {
     enabled: w.enabled,
     slot: w.slot,
     chainId: w.chainId.toString(),
-    batchNumber: w.batchNumber.toString(),
-    batchRootField: w.batchRootField.toString(),
-    chainSiblings: dec(w.chainSiblings),
+    firstBatch: w.firstBatch.toString(),
+    batchRootFields: dec(w.batchRootFields),
+    lowSiblings: dec(w.lowSiblings),
+    upperSiblings: dec(w.upperSiblings),
     sharedSiblings: dec(w.sharedSiblings),
   };
 }
@@ -258,7 +259,7 @@ function aggregationVectors(): Json {
     [{ slot: 3, chainId: C, batchNumber: 0n, batchRoot: `0x${'ff'.repeat(32)}` }],
   ];
   const steps = stepsInput.map((updates, i) => {
-    const r = state.apply(updates, TEST_K);
+    const r = state.apply(updates, TEST_SHAPE);
     return {
       epoch: i + 1,
       updates: updates.map((u) => ({ ...u, chainId: u.chainId.toString(), batchNumber: u.batchNumber.toString() })),
@@ -270,10 +271,13 @@ function aggregationVectors(): Json {
     };
   });
   return {
-    description: 'aggregation steps applied in order from the genesis root, test instance',
+    description:
+      'aggregation steps applied in order from the genesis root, test instance; witnesses per group of ' +
+      '`groupSize` update slots (SPEC "Epoch shape")',
     chainDepth: TEST_DEPTHS.chainDepth,
     sharedDepth: TEST_DEPTHS.sharedDepth,
-    k: TEST_K,
+    k: TEST_SHAPE.k,
+    groupSize: TEST_SHAPE.groupSize,
     genesisRoot: (poseidonZeroHashes(TEST_DEPTHS.sharedDepth)[TEST_DEPTHS.sharedDepth] as bigint).toString(),
     steps,
   };

@@ -8,7 +8,7 @@ import {
   verifyAggregationStep,
   verifyInclusionProof,
   type TreeDepths,
-  type UpdateWitness,
+  type GroupWitness,
 } from '../src';
 import { buildVectors, type Json } from './buildVectors';
 
@@ -58,12 +58,13 @@ describe('committed vectors are self-consistent', () => {
     let root = BigInt(file.genesisRoot);
     for (const step of file.steps) {
       expect(BigInt(step.oldRoot)).toBe(root);
-      const witnesses = step.witnesses.map((w) => ({
+      const witnesses: GroupWitness[] = step.witnesses.map((w) => ({
         ...w,
         chainId: BigInt(w.chainId),
-        batchNumber: BigInt(w.batchNumber),
-        batchRootField: BigInt(w.batchRootField),
-        chainSiblings: w.chainSiblings.map(BigInt),
+        firstBatch: BigInt(w.firstBatch),
+        batchRootFields: w.batchRootFields.map(BigInt),
+        lowSiblings: w.lowSiblings.map(BigInt),
+        upperSiblings: w.upperSiblings.map(BigInt),
         sharedSiblings: w.sharedSiblings.map(BigInt),
       }));
       const r = verifyAggregationStep(root, witnesses, file);
@@ -88,14 +89,12 @@ type AggregationFile = {
     oldRoot: string;
     newRoot: string;
     commitment: string;
-    witnesses: (Omit<
-      UpdateWitness,
-      'chainId' | 'batchNumber' | 'batchRootField' | 'chainSiblings' | 'sharedSiblings'
-    > & {
+    witnesses: (Pick<GroupWitness, 'enabled' | 'slot'> & {
       chainId: string;
-      batchNumber: string;
-      batchRootField: string;
-      chainSiblings: string[];
+      firstBatch: string;
+      batchRootFields: string[];
+      lowSiblings: string[];
+      upperSiblings: string[];
       sharedSiblings: string[];
     })[];
   }[];

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ANVIL_PRIVATE_KEYS, startAnvil, type AnvilInstance } from '@interop/infra/testing/anvil';
-import { TEST_CHAIN_DEPTH, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
+import { TEST_CHAIN_DEPTH, TEST_GROUP_SIZE, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
 import { createPublicClient, createWalletClient, http, type Abi, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
@@ -51,7 +51,13 @@ function compileVerifier(): { abi: Abi; bytecode: Hex } {
 
 it('AggregationVerifierTest accepts a valid proof and rejects tampered public inputs', async () => {
   const artifacts = await ensureTestCircuit('test');
-  const step = sampleSteps({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH, k: TEST_K, epochs: 1 })[0]!;
+  const step = sampleSteps({
+    chainDepth: TEST_CHAIN_DEPTH,
+    sharedDepth: TEST_SHARED_DEPTH,
+    k: TEST_K,
+    groupSize: TEST_GROUP_SIZE,
+    epochs: 1,
+  })[0]!;
   const prover = new Prover({ artifacts, poolSize: 1 });
   const { proof, publicSignals } = await prover.prove(step.input).finally(() => prover.close());
 

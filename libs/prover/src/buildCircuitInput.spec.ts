@@ -1,4 +1,4 @@
-import { AggregationState, TEST_CHAIN_DEPTH, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
+import { AggregationState, TEST_CHAIN_DEPTH, TEST_SHAPE, TEST_SHARED_DEPTH } from '@interop/protocol';
 
 import { buildCircuitInput } from './buildCircuitInput';
 import { CircuitInputError } from './errors';
@@ -7,7 +7,7 @@ const R = 2188824287183927522224640574525727508854836440041603434369820418657580
 
 function step() {
   const state = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH });
-  return state.apply([{ slot: 1, chainId: 7n, batchNumber: 0n, batchRoot: `0x${'ff'.repeat(32)}` }], TEST_K);
+  return state.apply([{ slot: 1, chainId: 7n, batchNumber: 0n, batchRoot: `0x${'ff'.repeat(32)}` }], TEST_SHAPE);
 }
 
 describe('buildCircuitInput', () => {
@@ -17,18 +17,26 @@ describe('buildCircuitInput', () => {
     expect(input.oldRoot).toBe(s.oldRoot.toString());
     expect(input.newRoot).toBe(s.newRoot.toString());
     expect(input.commitment).toBe(s.commitment.toString());
-    expect(input.enabled).toEqual(['1', '0']);
+    expect(input.enabled).toEqual([
+      ['1', '0'],
+      ['0', '0'],
+    ]);
     expect(input.slot).toEqual(['1', '0']);
     expect(input.chainId).toEqual(['7', '0']);
-    expect(input.batchRootField[0]).toBe((((1n << 256n) - 1n) % R) + '');
-    expect(input.chainSiblings[0]).toEqual(s.witnesses[0]!.chainSiblings.map(String));
-    expect(input.sharedSiblings).toHaveLength(TEST_K);
+    expect(input.firstBatch).toEqual(['0', '0']);
+    expect(input.batchRootField[0]).toEqual([(((1n << 256n) - 1n) % R).toString(), '0']);
+    expect(input.lowSiblings[0]).toEqual(s.witnesses[0]!.lowSiblings.map(String));
+    expect(input.upperSiblings[0]).toEqual(s.witnesses[0]!.upperSiblings.map(String));
+    expect(input.sharedSiblings).toHaveLength(TEST_SHAPE.k / TEST_SHAPE.groupSize);
     expect(input.sharedSiblings[0]).toHaveLength(TEST_SHARED_DEPTH);
   });
 
-  it('rejects padding that is not a suffix', () => {
+  it('rejects padding that is not a suffix of a group, and groups of 1', () => {
     const s = step();
-    expect(() => buildCircuitInput([s.witnesses[1]!, s.witnesses[0]!], s.oldRoot, s.newRoot, s.commitment)).toThrow(
+    const w = { ...s.witnesses[0]!, enabled: [0, 1] as (0 | 1)[] };
+    expect(() => buildCircuitInput([w, s.witnesses[1]!], s.oldRoot, s.newRoot, s.commitment)).toThrow(/suffix/);
+    const ones = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH }).apply([], 2);
+    expect(() => buildCircuitInput(ones.witnesses, ones.oldRoot, ones.newRoot, ones.commitment)).toThrow(
       CircuitInputError,
     );
   });
@@ -36,7 +44,7 @@ describe('buildCircuitInput', () => {
   it('rejects non-canonical field elements and inconsistent depths', () => {
     const s = step();
     expect(() => buildCircuitInput(s.witnesses, R, s.newRoot, s.commitment)).toThrow(/oldRoot is not a field element/);
-    const short = { ...s.witnesses[1]!, chainSiblings: [0n] };
+    const short = { ...s.witnesses[1]!, upperSiblings: [0n] };
     expect(() => buildCircuitInput([s.witnesses[0]!, short], s.oldRoot, s.newRoot, s.commitment)).toThrow(/siblings/);
     expect(() => buildCircuitInput([], s.oldRoot, s.newRoot, s.commitment)).toThrow(CircuitInputError);
   });

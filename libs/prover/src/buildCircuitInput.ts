@@ -1,4 +1,4 @@
-import type { UpdateWitness } from '@interop/protocol';
+import type { GroupWitness } from '@interop/protocol';
 
 import { CircuitInputError } from './errors';
 import type { CircuitInput } from './types';
@@ -7,27 +7,35 @@ import type { CircuitInput } from './types';
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 /**
- * The snarkjs input object of `Aggregation(K, CHAIN_DEPTH, SHARED_DEPTH)` (circuits/src/aggregation.circom) from
- * the witnesses of libs/protocol `AggregationState.apply` (one per update slot, padding included) and the step's
- * public values. Every signal becomes a decimal string.
+ * The snarkjs input object of `Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH)` (circuits/src/aggregation.circom)
+ * from the group witnesses of libs/protocol `AggregationState.apply(updates, shape)` (G of them, empty groups
+ * included) and the step's public values. Every signal becomes a decimal string.
  *
- * It checks what the circuit would reject anyway, but with a message: consistent path lengths, canonical field
- * elements, boolean `enabled` with padding as a suffix.
+ * It checks what the circuit would reject anyway, but with a message: equal group sizes (a power of two >= 2, the
+ * circuit has no groups of 1), consistent path lengths, canonical field elements, boolean `enabled` with padding as
+ * a suffix of each group.
  *
  * @example
- * const step = state.apply(updates, K);
+ * const step = state.apply(updates, TEST_SHAPE);
  * const input = buildCircuitInput(step.witnesses, step.oldRoot, step.newRoot, step.commitment);
  */
 export function buildCircuitInput(
-  witnesses: readonly UpdateWitness[],
+  witnesses: readonly GroupWitness[],
   oldRoot: bigint,
   newRoot: bigint,
   commitment: bigint,
 ): CircuitInput {
-  if (witnesses.length === 0) throw new CircuitInputError('no update witnesses (K must be at least 1)');
+  if (witnesses.length === 0) throw new CircuitInputError('no group witnesses (the circuit has at least one group)');
   const first = witnesses[0]!;
-  const chainDepth = first.chainSiblings.length;
+  const m = first.enabled.length;
+  const lowDepth = first.lowSiblings.length;
+  const upperDepth = first.upperSiblings.length;
   const sharedDepth = first.sharedSiblings.length;
+  if (m < 2 || 2 ** lowDepth !== m) {
+    throw new CircuitInputError(
+      `group size ${m} with ${lowDepth} low siblings: the circuit needs groups of 2^n >= 2 (apply with the circuit's shape)`,
+    );
+  }
   const input: CircuitInput = {
     oldRoot: field(oldRoot, 'oldRoot'),
     newRoot: field(newRoot, 'newRoot'),
@@ -35,30 +43,45 @@ export function buildCircuitInput(
     enabled: [],
     slot: [],
     chainId: [],
-    batchNumber: [],
+    firstBatch: [],
     batchRootField: [],
-    chainSiblings: [],
+    lowSiblings: [],
+    upperSiblings: [],
     sharedSiblings: [],
   };
-  witnesses.forEach((w, i) => {
-    if (w.enabled !== 0 && w.enabled !== 1) throw new CircuitInputError(`witness ${i}: enabled must be 0 or 1`);
-    if (i > 0 && w.enabled === 1 && witnesses[i - 1]!.enabled === 0) {
-      throw new CircuitInputError(`witness ${i}: an enabled update follows padding (padding must be a suffix)`);
-    }
-    if (w.chainSiblings.length !== chainDepth || w.sharedSiblings.length !== sharedDepth) {
+  witnesses.forEach((w, g) => {
+    if (w.enabled.length !== m || w.batchRootFields.length !== m) {
       throw new CircuitInputError(
-        `witness ${i}: ${w.chainSiblings.length} chain / ${w.sharedSiblings.length} shared siblings, ` +
-          `expected ${chainDepth} / ${sharedDepth}`,
+        `group ${g}: ${w.enabled.length} slots / ${w.batchRootFields.length} roots, expected ${m}`,
       );
     }
-    if (!Number.isSafeInteger(w.slot) || w.slot < 0) throw new CircuitInputError(`witness ${i}: bad slot ${w.slot}`);
-    input.enabled.push(String(w.enabled));
+    w.enabled.forEach((e, j) => {
+      if (e !== 0 && e !== 1) throw new CircuitInputError(`group ${g} slot ${j}: enabled must be 0 or 1`);
+      if (j > 0 && e === 1 && w.enabled[j - 1] === 0) {
+        throw new CircuitInputError(
+          `group ${g} slot ${j}: an enabled update follows padding (padding must be a suffix)`,
+        );
+      }
+    });
+    if (
+      w.lowSiblings.length !== lowDepth ||
+      w.upperSiblings.length !== upperDepth ||
+      w.sharedSiblings.length !== sharedDepth
+    ) {
+      throw new CircuitInputError(
+        `group ${g}: ${w.lowSiblings.length} low / ${w.upperSiblings.length} upper / ${w.sharedSiblings.length} ` +
+          `shared siblings, expected ${lowDepth} / ${upperDepth} / ${sharedDepth}`,
+      );
+    }
+    if (!Number.isSafeInteger(w.slot) || w.slot < 0) throw new CircuitInputError(`group ${g}: bad slot ${w.slot}`);
+    input.enabled.push(w.enabled.map(String));
     input.slot.push(String(w.slot));
-    input.chainId.push(field(w.chainId, `witness ${i} chainId`));
-    input.batchNumber.push(field(w.batchNumber, `witness ${i} batchNumber`));
-    input.batchRootField.push(field(w.batchRootField, `witness ${i} batchRootField`));
-    input.chainSiblings.push(w.chainSiblings.map((s, j) => field(s, `witness ${i} chainSiblings[${j}]`)));
-    input.sharedSiblings.push(w.sharedSiblings.map((s, j) => field(s, `witness ${i} sharedSiblings[${j}]`)));
+    input.chainId.push(field(w.chainId, `group ${g} chainId`));
+    input.firstBatch.push(field(w.firstBatch, `group ${g} firstBatch`));
+    input.batchRootField.push(w.batchRootFields.map((f, j) => field(f, `group ${g} batchRootFields[${j}]`)));
+    input.lowSiblings.push(w.lowSiblings.map((s, j) => field(s, `group ${g} lowSiblings[${j}]`)));
+    input.upperSiblings.push(w.upperSiblings.map((s, j) => field(s, `group ${g} upperSiblings[${j}]`)));
+    input.sharedSiblings.push(w.sharedSiblings.map((s, j) => field(s, `group ${g} sharedSiblings[${j}]`)));
   });
   return input;
 }

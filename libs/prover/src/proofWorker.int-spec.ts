@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { TEST_CHAIN_DEPTH, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
+import { TEST_CHAIN_DEPTH, TEST_GROUP_SIZE, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 
 import { circuitArtifacts } from './circuitArtifacts';
@@ -28,7 +28,13 @@ const topics = {
   proofsTopic: `test.proofs.${run}`,
   deadLetterTopic: `test.dead-letter.${run}`,
 };
-const steps = sampleSteps({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH, k: TEST_K, epochs: 6 });
+const steps = sampleSteps({
+  chainDepth: TEST_CHAIN_DEPTH,
+  sharedDepth: TEST_SHARED_DEPTH,
+  k: TEST_K,
+  groupSize: TEST_GROUP_SIZE,
+  epochs: 6,
+});
 
 type Received = { epoch: bigint; provedBy: string; valid: boolean };
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { TEST_CHAIN_DEPTH, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
+import { TEST_CHAIN_DEPTH, TEST_GROUP_SIZE, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
 
 import type { CircuitArtifacts } from './circuitArtifacts';
 import { ProverClosedError, ProverFailedError } from './errors';
@@ -22,7 +22,13 @@ jest.setTimeout(20 * 60_000);
 let artifacts: CircuitArtifacts;
 let vkey: VerificationKey;
 let prover: Prover;
-const steps = sampleSteps({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH, k: TEST_K, epochs: 4 });
+const steps = sampleSteps({
+  chainDepth: TEST_CHAIN_DEPTH,
+  sharedDepth: TEST_SHARED_DEPTH,
+  k: TEST_K,
+  groupSize: TEST_GROUP_SIZE,
+  epochs: 4,
+});
 
 beforeAll(async () => {
   artifacts = await ensureTestCircuit('test');

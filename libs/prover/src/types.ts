@@ -9,17 +9,18 @@ export type PublicSignals = string[];
 /** The snarkjs verification key JSON (circuits/keys/<instance>.vkey.json). */
 export type VerificationKey = { protocol: string; curve: string; nPublic: number } & Record<string, unknown>;
 
-/** Input object of the aggregation circuit: every signal as decimal strings (arrays for vectors). */
+/** Input object of the aggregation circuit (one entry per group; 2-D arrays are [group][slot or level]). */
 export type CircuitInput = {
   oldRoot: string;
   newRoot: string;
   commitment: string;
-  enabled: string[];
+  enabled: string[][];
   slot: string[];
   chainId: string[];
-  batchNumber: string[];
-  batchRootField: string[];
-  chainSiblings: string[][];
+  firstBatch: string[];
+  batchRootField: string[][];
+  lowSiblings: string[][];
+  upperSiblings: string[][];
   sharedSiblings: string[][];
 };
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { TEST_CHAIN_DEPTH, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
+import { TEST_CHAIN_DEPTH, TEST_GROUP_SIZE, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
 
 import { ProofChainError } from './errors';
 import { Prover } from './prover';
@@ -26,7 +26,13 @@ beforeAll(async () => {
   const artifacts = await ensureTestCircuit('test');
   vkeyFile = artifacts.vkey;
   vkey = JSON.parse(readFileSync(artifacts.vkey, 'utf8')) as VerificationKey;
-  const steps = sampleSteps({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH, k: TEST_K, epochs: 3 });
+  const steps = sampleSteps({
+    chainDepth: TEST_CHAIN_DEPTH,
+    sharedDepth: TEST_SHARED_DEPTH,
+    k: TEST_K,
+    groupSize: TEST_GROUP_SIZE,
+    epochs: 3,
+  });
   const prover = new Prover({ artifacts, poolSize: 2 });
   try {
     const proofs = await Promise.all(steps.map((s) => prover.prove(s.input)));

@@ -4,12 +4,19 @@ import path from 'node:path';
 import { repoRoot } from '@interop/prover/repoRoot';
 import { z } from 'zod';
 
-/** Depths and K of a circuit instance (circuits/instances/<name>.json, written by the circuit build). */
-export type CircuitParameters = { instance: 'test' | 'prod'; k: number; chainDepth: number; sharedDepth: number };
+/** Depths, K and group size of a circuit instance (circuits/instances/<name>.json, read by the circuit build). */
+export type CircuitParameters = {
+  instance: 'test' | 'prod';
+  k: number;
+  groupSize: number;
+  chainDepth: number;
+  sharedDepth: number;
+};
 
 const instanceSchema = z.object({
   name: z.enum(['test', 'prod']),
   k: z.number().int().positive(),
+  groupSize: z.number().int().positive(),
   chainDepth: z.number().int().positive(),
   sharedDepth: z.number().int().positive(),
 });
@@ -21,5 +28,11 @@ const instanceSchema = z.object({
 export function circuitParameters(instance: 'test' | 'prod'): CircuitParameters {
   const file = path.join(repoRoot(), 'circuits', 'instances', `${instance}.json`);
   const parsed = instanceSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  return { instance: parsed.name, k: parsed.k, chainDepth: parsed.chainDepth, sharedDepth: parsed.sharedDepth };
+  return {
+    instance: parsed.name,
+    k: parsed.k,
+    groupSize: parsed.groupSize,
+    chainDepth: parsed.chainDepth,
+    sharedDepth: parsed.sharedDepth,
+  };
 }

@@ -1,5 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { AggregationState, fieldToBytes32, TEST_CHAIN_DEPTH, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
+import {
+  AggregationState,
+  fieldToBytes32,
+  TEST_CHAIN_DEPTH,
+  TEST_GROUP_SIZE,
+  TEST_K,
+  TEST_SHARED_DEPTH,
+} from '@interop/protocol';
 import type { Hash, Hex, TransactionReceipt } from 'viem';
 
 import { HubMetrics } from '../metrics/hubMetrics';
@@ -13,7 +20,13 @@ function hex(s: string): Hex {
   return s as Hex;
 }
 
-const circuit = { instance: 'test' as const, k: TEST_K, chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH };
+const circuit = {
+  instance: 'test' as const,
+  k: TEST_K,
+  groupSize: TEST_GROUP_SIZE,
+  chainDepth: TEST_CHAIN_DEPTH,
+  sharedDepth: TEST_SHARED_DEPTH,
+};
 const TX = hex(`0x${'ab'.repeat(32)}`);
 const ZERO = hex(`0x${'00'.repeat(32)}`);
 // Shaped like a snarkjs proof; these branches never verify it (it was verified before it was stored).
@@ -217,6 +230,17 @@ describe('selectUpdates', () => {
       [901n, 0n],
       [902n, 0n],
       [901n, 1n],
+    ]);
+  });
+
+  it('fills groups of one chain inside aligned blocks (epoch shape)', () => {
+    const state = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH });
+    state.apply([update(901n, 0, 0n)], 1);
+    const batches = [1n, 2n, 3n].map((n) => waiting(901n, 0, n, n)).concat([waiting(902n, 1, 0n, 9n)]);
+    // 901 is at 1: its first group is [1] (block [0, 2)); 902 gets the second group; 901's 2, 3 wait.
+    expect(selectUpdates(batches, state, { k: 4, groupSize: 2 }).map((u) => [u.chainId, u.batchNumber])).toEqual([
+      [901n, 1n],
+      [902n, 0n],
     ]);
   });
 

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 
-import { AggregationState, fieldToBytes32, type AggregationStepResult } from '@interop/protocol';
+import {
+  AggregationState,
+  fieldToBytes32,
+  groupUpdates,
+  planEpochUpdates,
+  type AggregationShape,
+  type AggregationStepResult,
+} from '@interop/protocol';
 import {
   buildCircuitInput,
   circuitArtifacts,
@@ -147,12 +154,26 @@ export class EpochService implements OnApplicationBootstrap, OnApplicationShutdo
     for (const e of await this.store.unpublishedEpochs()) await this.publish(e);
     const waiting = await this.store.countWaiting();
     const due =
-      waiting >= this.settings.circuit.k || (waiting > 0 && Date.now() - this.lastEpochAt >= this.settings.intervalMs);
+      waiting >= this.settings.circuit.k ||
+      (waiting > 0 && (Date.now() - this.lastEpochAt >= this.settings.intervalMs || (await this.groupsFull())));
     if (!due) return false;
     const created = await this.createEpoch();
     if (!created) return false;
     await this.drive(created);
     return true;
+  }
+
+  /**
+   * Whether the next epoch's plan already occupies every group of the circuit's epoch shape (no other chain could
+   * join it). With groups of 1 this is "K batches can be aggregated", the classic trigger.
+   */
+  private async groupsFull(): Promise<boolean> {
+    const { k, groupSize } = this.settings.circuit;
+    const plan = selectUpdates(await this.store.waitingBatches(Math.max(100, k * 10)), this.requireState(), {
+      k,
+      groupSize,
+    });
+    return plan.length > 0 && groupUpdates(plan, groupSize).length >= k / groupSize;
   }
 
   /** The aggregation state after every settled epoch, checked against the roots stored with them. */
@@ -174,10 +195,10 @@ export class EpochService implements OnApplicationBootstrap, OnApplicationShutdo
   /** Picks the next updates (per chain in batch-number order, chains in arrival order) and stores the epoch. */
   private async createEpoch(): Promise<EpochRecord | undefined> {
     const state = this.requireState();
-    const { k } = this.settings.circuit;
-    const updates = selectUpdates(await this.store.waitingBatches(Math.max(100, k * 10)), state, k);
+    const { k, groupSize } = this.settings.circuit;
+    const updates = selectUpdates(await this.store.waitingBatches(Math.max(100, k * 10)), state, { k, groupSize });
     if (updates.length === 0) return undefined;
-    const step = state.clone().apply(updates.map(toProtocolUpdate), k);
+    const step = state.clone().apply(updates.map(toProtocolUpdate), { k, groupSize });
     const number = (await this.store.lastEpochNumber()) + 1n;
     await this.store.createEpoch({
       number,
@@ -198,7 +219,8 @@ export class EpochService implements OnApplicationBootstrap, OnApplicationShutdo
   /** Takes an epoch from whatever status it has to settled and published. */
   private async drive(epoch: EpochRecord): Promise<void> {
     const next = this.requireState().clone();
-    const step = next.apply(epoch.updates.map(toProtocolUpdate), this.settings.circuit.k);
+    const { k, groupSize } = this.settings.circuit;
+    const step = next.apply(epoch.updates.map(toProtocolUpdate), { k, groupSize });
     if (fieldToBytes32(step.newRoot) !== epoch.root.toLowerCase()) {
       throw new Error(
         `epoch ${epoch.number}: stored root ${epoch.root} is not the state's ${fieldToBytes32(step.newRoot)}`,
@@ -341,40 +363,38 @@ export class EpochService implements OnApplicationBootstrap, OnApplicationShutdo
 }
 
 /**
- * Up to `k` updates from the waiting batches: chains take turns in the order their batches arrived, and each chain's
- * batches go in batch-number order starting at the chain's aggregated size (anything else is left for later).
+ * The next epoch's updates from the waiting batches, planned by libs/protocol `planEpochUpdates` for the circuit's
+ * epoch shape (groups of `groupSize` slots, each one chain's consecutive batches inside one aligned block): chains
+ * take turns (one group per turn) in the order their first waiting batch arrived, and each chain's batches go in
+ * batch-number order starting at the chain's aggregated size (anything else is left for later). A bare number `k`
+ * means groups of 1.
  */
-export function selectUpdates(waiting: readonly WaitingBatch[], state: AggregationState, k: number): EpochUpdate[] {
+export function selectUpdates(
+  waiting: readonly WaitingBatch[],
+  state: AggregationState,
+  shape: number | AggregationShape,
+): EpochUpdate[] {
   const perChain = new Map<bigint, WaitingBatch[]>();
   for (const b of waiting) {
     const list = perChain.get(b.chainId) ?? [];
     list.push(b);
     perChain.set(b.chainId, list);
   }
-  for (const list of perChain.values()) list.sort((a, b) => (a.batchNumber < b.batchNumber ? -1 : 1));
-  const nextNumber = new Map<bigint, bigint>();
-  const taken = new Map<bigint, number>();
-  const out: EpochUpdate[] = [];
-  for (const b of waiting) {
-    if (out.length >= k) break;
-    const index = taken.get(b.chainId) ?? 0;
-    const candidate = perChain.get(b.chainId)![index]!;
-    const expected = nextNumber.get(b.chainId) ?? BigInt(state.chainSize(b.chainId));
-    if (candidate.batchNumber !== expected) continue;
-    taken.set(b.chainId, index + 1);
-    nextNumber.set(b.chainId, expected + 1n);
-    out.push({
-      slot: candidate.slot,
-      chainId: candidate.chainId,
-      batchNumber: candidate.batchNumber,
-      batchRoot: candidate.batchRoot,
-      messageCount: candidate.messageCount,
-      firstBlock: candidate.firstBlock,
-      lastBlock: candidate.lastBlock,
-      signature: candidate.signature,
-    });
-  }
-  return out;
+  const pending = [...perChain].map(([chainId, batches]) => ({
+    chainId,
+    nextBatch: BigInt(state.chainSize(chainId)),
+    batches,
+  }));
+  return planEpochUpdates(pending, typeof shape === 'number' ? { k: shape, groupSize: 1 } : shape).map((b) => ({
+    slot: b.slot,
+    chainId: b.chainId,
+    batchNumber: b.batchNumber,
+    batchRoot: b.batchRoot,
+    messageCount: b.messageCount,
+    firstBlock: b.firstBlock,
+    lastBlock: b.lastBlock,
+    signature: b.signature,
+  }));
 }
 
 function errorText(e: unknown): string {

@@ -1,4 +1,5 @@
 import {
+  EpochShapeError,
   InvalidSlotError,
   InvalidUpdateError,
   SlotConflictError,
@@ -13,7 +14,8 @@ import { poseidonZeroHashes } from '../poseidon/poseidonZeroHashes';
 import { toField } from '../poseidon/toField';
 import { ChainTree } from '../trees/ChainTree';
 import { SharedTree } from '../trees/SharedTree';
-import type { AggregationDepths, AggregationStepResult, Update, UpdateWitness } from './types';
+import { groupUpdates, resolveShape } from './epochShape';
+import type { AggregationDepths, AggregationShape, AggregationStepResult, GroupWitness, Update } from './types';
 import { updatesCommitment } from './updatesCommitment';
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
@@ -87,42 +89,72 @@ export class AggregationState {
    * Applies up to `k` updates in order and mutates the state. All updates are validated before anything changes,
    * so a rejected step leaves the state as it was.
    *
-   * @returns old/new shared root, the updates commitment and exactly `k` witnesses (padding at the end).
+   * `shape` is the circuit's epoch shape (SPEC "Epoch shape"): the updates are split into groups by
+   * {@link groupUpdates} and must need at most `k / groupSize` of them. A bare number `k` means groups of 1 (any
+   * list fits; the witnesses then only suit a circuit with groupSize 1 — pass the real shape to prove).
+   *
+   * @returns old/new shared root, the updates commitment and exactly `k / groupSize` group witnesses (empty groups
+   *   at the end).
    * @throws {TooManyUpdatesError} @throws {InvalidSlotError} @throws {SlotConflictError}
    * @throws {UnexpectedBatchNumberError} @throws {InvalidUpdateError} @throws {TreeFullError}
+   * @throws {EpochShapeError} the updates need more groups than the shape has.
    */
-  apply(updates: readonly Update[], k: number): AggregationStepResult {
+  apply(updates: readonly Update[], shape: number | AggregationShape): AggregationStepResult {
+    const { k, groupSize, groups: groupCount, log2GroupSize } = resolveShape(shape);
     this.validate(updates, k);
-    const oldRoot = this.shared.root;
-    const witnesses: UpdateWitness[] = [];
-    for (const u of updates) {
-      let entry = this.chains.get(u.chainId);
-      if (!entry) {
-        entry = { slot: u.slot, tree: new ChainTree(this.chainDepth) };
-        this.chains.set(u.chainId, entry);
-        this.slotOwners.set(u.slot, u.chainId);
-      }
-      const batchRootField = toField(u.batchRoot);
-      witnesses.push({
-        enabled: 1,
-        slot: u.slot,
-        chainId: u.chainId,
-        batchNumber: u.batchNumber,
-        batchRootField,
-        chainSiblings: entry.tree.appendSiblings(),
-        sharedSiblings: this.shared.siblings(u.slot),
+    const groups = groupUpdates(updates, groupSize);
+    if (groups.length > groupCount) {
+      throw new EpochShapeError({
+        details:
+          `${updates.length} update(s) need ${groups.length} groups of ${groupSize} (one chain, consecutive, ` +
+          `inside one aligned block each); the circuit has ${groupCount}`,
       });
-      entry.tree.append(batchLeaf(u.batchRoot, u.batchNumber));
-      this.shared.set(u.slot, chainLeaf(entry.tree.root, u.chainId));
     }
-    while (witnesses.length < k) {
+    const zeros = poseidonZeroHashes(this.chainDepth);
+    const oldRoot = this.shared.root;
+    const witnesses: GroupWitness[] = [];
+    for (const group of groups) {
+      const head = group[0]!;
+      let entry = this.chains.get(head.chainId);
+      if (!entry) {
+        entry = { slot: head.slot, tree: new ChainTree(this.chainDepth) };
+        this.chains.set(head.chainId, entry);
+        this.slotOwners.set(head.slot, head.chainId);
+      }
+      // Siblings of the group's first position in the tree as it is now (right of it: empty subtrees).
+      const siblings = entry.tree.appendSiblings();
+      const witness: GroupWitness = {
+        enabled: [],
+        slot: head.slot,
+        chainId: head.chainId,
+        firstBatch: head.batchNumber,
+        batchRootFields: [],
+        lowSiblings: siblings.slice(0, log2GroupSize),
+        upperSiblings: siblings.slice(log2GroupSize),
+        sharedSiblings: this.shared.siblings(head.slot),
+      };
+      for (const u of group) {
+        witness.enabled.push(1);
+        witness.batchRootFields.push(toField(u.batchRoot));
+        entry.tree.append(batchLeaf(u.batchRoot, u.batchNumber));
+      }
+      while (witness.enabled.length < groupSize) {
+        witness.enabled.push(0);
+        witness.batchRootFields.push(0n);
+      }
+      this.shared.set(head.slot, chainLeaf(entry.tree.root, head.chainId));
+      witnesses.push(witness);
+    }
+    while (witnesses.length < groupCount) {
       witnesses.push({
-        enabled: 0,
+        enabled: new Array<0 | 1>(groupSize).fill(0),
         slot: 0,
         chainId: 0n,
-        batchNumber: 0n,
-        batchRootField: 0n,
-        chainSiblings: new Array<bigint>(this.chainDepth).fill(0n),
+        firstBatch: 0n,
+        batchRootFields: new Array<bigint>(groupSize).fill(0n),
+        // The empty chain tree's path of leaf 0: the circuit checks it even for an empty group.
+        lowSiblings: zeros.slice(0, log2GroupSize),
+        upperSiblings: zeros.slice(log2GroupSize, this.chainDepth),
         sharedSiblings: new Array<bigint>(this.sharedDepth).fill(0n),
       });
     }

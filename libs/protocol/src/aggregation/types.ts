@@ -11,18 +11,35 @@ export type Update = {
   batchRoot: Hex;
 };
 
-/** Per-update circuit witness (SPEC: `enabled, slot, chainId, batchNumber, batchRootField, chainSiblings, sharedSiblings`). */
-export type UpdateWitness = {
-  /** 1 = a real update, 0 = padding (a no-op suffix). */
-  enabled: 0 | 1;
+/**
+ * The epoch shape of the aggregation circuit (SPEC "Epoch shape"): `k` update slots in `k / groupSize` groups of
+ * `groupSize` consecutive slots. A group holds updates of ONE chain with consecutive batch numbers inside one aligned
+ * block `[b * groupSize, (b + 1) * groupSize)` of that chain's tree; its real updates are a prefix, the rest padding.
+ * `groupSize` is a power of two dividing `k`; `groupSize: 1` accepts any update list (one update per group).
+ */
+export type AggregationShape = { readonly k: number; readonly groupSize: number };
+
+/**
+ * Circuit witness of one group (SPEC "Aggregation step"): the group's chain, its first batch number, which of the
+ * `groupSize` update slots are real, their batch roots, and the paths the circuit walks once per group.
+ */
+export type GroupWitness = {
+  /** 1 = a real update, 0 = padding; a prefix of ones (`groupSize` entries). */
+  enabled: (0 | 1)[];
   slot: number;
   chainId: bigint;
-  batchNumber: bigint;
-  /** `toField(batchRoot)`. */
-  batchRootField: bigint;
-  /** CHAIN_DEPTH siblings of leaf `batchNumber` in the chain tree (same for the old and the new chain root). */
-  chainSiblings: bigint[];
-  /** SHARED_DEPTH siblings of `slot` in the shared tree as it is before this update. */
+  /** Batch number of the group's first update (update j has `firstBatch + j`); 0 for an empty group. */
+  firstBatch: bigint;
+  /** `toField(batchRoot)` per update slot, 0 for padding. */
+  batchRootFields: bigint[];
+  /**
+   * The log2(groupSize) lowest siblings of leaf `firstBatch` in the chain tree BEFORE the group (inside the block:
+   * old nodes on the left, empty-subtree hashes on the right).
+   */
+  lowSiblings: bigint[];
+  /** The CHAIN_DEPTH - log2(groupSize) siblings above the block (same for the old and the new chain root). */
+  upperSiblings: bigint[];
+  /** SHARED_DEPTH siblings of `slot` in the shared tree as it is before this group. */
   sharedSiblings: bigint[];
 };
 
@@ -31,8 +48,11 @@ export type AggregationStepResult = {
   oldRoot: bigint;
   newRoot: bigint;
   commitment: bigint;
-  /** Exactly K witnesses; padding has `enabled: 0` and all-zero fields and siblings. */
-  witnesses: UpdateWitness[];
+  /**
+   * Exactly `k / groupSize` group witnesses. An empty group (padding) has all `enabled: 0`, slot 0, chainId 0,
+   * firstBatch 0, empty-chain-tree siblings (Z(0..)) and zero shared siblings.
+   */
+  witnesses: GroupWitness[];
 };
 
 /** Depths of the two Poseidon trees an aggregation step touches. */

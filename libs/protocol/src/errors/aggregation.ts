@@ -49,3 +49,11 @@ export class InvalidAggregationWitnessError extends ProtocolError {
     super(`Aggregation witness ${index} is invalid.`, { details });
   }
 }
+
+/** An update list does not fit the circuit's epoch shape (groups of one chain inside one aligned block). */
+export class EpochShapeError extends ProtocolError {
+  readonly code = 'EPOCH_SHAPE';
+  constructor({ details }: { details: string }) {
+    super('The updates do not fit the epoch shape of the aggregation circuit.', { details });
+  }
+}

@@ -9,8 +9,18 @@ export const SHARED_DEPTH = 10;
 export const TEST_CHAIN_DEPTH = 3;
 /** Shared-tree depth of the test instance. */
 export const TEST_SHARED_DEPTH = 2;
-/** Updates per aggregation step in the test instance. */
-export const TEST_K = 2;
+/** Update slots per aggregation step in the test instance (circuits/instances/test.json `k`). */
+export const TEST_K = 4;
+/** Group size of the test instance's epoch shape (2 groups of 2; SPEC "Epoch shape"). */
+export const TEST_GROUP_SIZE = 2;
+/** The test instance's epoch shape. */
+export const TEST_SHAPE = { k: TEST_K, groupSize: TEST_GROUP_SIZE } as const;
+/** Update slots per aggregation step in the production instance (circuits/instances/prod.json `k`). */
+export const PRODUCTION_K = 32;
+/** Group size of the production instance (2 groups of 16). */
+export const PRODUCTION_GROUP_SIZE = 16;
+/** The production instance's epoch shape. */
+export const PRODUCTION_SHAPE = { k: PRODUCTION_K, groupSize: PRODUCTION_GROUP_SIZE } as const;
 
 /** Depths of the three trees an inclusion proof walks through. */
 export type TreeDepths = { readonly batchDepth: number; readonly chainDepth: number; readonly sharedDepth: number };

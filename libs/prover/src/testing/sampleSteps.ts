@@ -1,4 +1,4 @@
-import { AggregationState, type AggregationStepResult, type Update } from '@interop/protocol';
+import { AggregationState, planEpochUpdates, type AggregationStepResult, type Update } from '@interop/protocol';
 
 import { buildCircuitInput } from '../buildCircuitInput';
 import type { CircuitInput } from '../types';
@@ -6,14 +6,17 @@ import type { CircuitInput } from '../types';
 export type SampleStep = AggregationStepResult & { epoch: bigint; updates: Update[]; input: CircuitInput };
 
 /**
- * Test/bench helper: `epochs` consecutive aggregation steps over `chains` chains (slot i = chain i), each step
- * carrying `perStep` updates (round-robin over the chains, batch numbers consecutive per chain), computed with
- * libs/protocol AggregationState and turned into circuit inputs. Batch roots are deterministic.
+ * Test/bench helper: `epochs` consecutive aggregation steps over `chains` chains (slot i = chain i, each with an
+ * unbounded supply of waiting batches), each step carrying up to `perStep` updates chosen by libs/protocol
+ * `planEpochUpdates` for the epoch shape `{ k, groupSize }` (chains take turns, starting one chain later every
+ * epoch; with the default perStep = k every group is full), computed with AggregationState and turned into circuit
+ * inputs. Batch roots are deterministic.
  */
 export function sampleSteps(opts: {
   chainDepth: number;
   sharedDepth: number;
   k: number;
+  groupSize: number;
   epochs: number;
   perStep?: number;
   chains?: number;
@@ -21,24 +24,28 @@ export function sampleSteps(opts: {
   const state = new AggregationState({ chainDepth: opts.chainDepth, sharedDepth: opts.sharedDepth });
   const chains = Math.min(opts.chains ?? 3, 2 ** opts.sharedDepth);
   const perStep = Math.min(opts.perStep ?? opts.k, opts.k);
-  const next = new Array<bigint>(chains).fill(0n);
+  const shape = { k: opts.k, groupSize: opts.groupSize };
+  const capacity = 2n ** BigInt(opts.chainDepth);
   const steps: SampleStep[] = [];
-  let turn = 0;
   for (let e = 1; e <= opts.epochs; e++) {
-    const updates: Update[] = [];
-    for (let j = 0; j < perStep; j++) {
-      const c = turn++ % chains;
-      const batchNumber = next[c]!;
-      next[c] = batchNumber + 1n;
-      const seed = (BigInt(e) << 32n) | (BigInt(c) << 16n) | batchNumber;
-      updates.push({
-        slot: c,
-        chainId: 1000n + BigInt(c),
-        batchNumber,
-        batchRoot: `0x${(seed * 0x9e3779b97f4a7c15n).toString(16).padStart(64, 'a').slice(-64)}`,
-      });
-    }
-    const step = state.apply(updates, opts.k);
+    const order = Array.from({ length: chains }, (_, i) => (i + e - 1) % chains);
+    const pending = order.map((c) => {
+      const chainId = 1000n + BigInt(c);
+      const nextBatch = BigInt(state.chainSize(chainId));
+      const batches: Update[] = [];
+      for (let b = nextBatch; b < nextBatch + BigInt(opts.k) && b < capacity; b++) {
+        const seed = (BigInt(e) << 32n) | (BigInt(c) << 16n) | b;
+        batches.push({
+          slot: c,
+          chainId,
+          batchNumber: b,
+          batchRoot: `0x${(seed * 0x9e3779b97f4a7c15n).toString(16).padStart(64, 'a').slice(-64)}`,
+        });
+      }
+      return { chainId, nextBatch, batches };
+    });
+    const updates = planEpochUpdates(pending, shape).slice(0, perStep);
+    const step = state.apply(updates, shape);
     steps.push({
       ...step,
       epoch: BigInt(e),
