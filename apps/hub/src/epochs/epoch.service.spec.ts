@@ -250,4 +250,14 @@ describe('selectUpdates', () => {
       [902n],
     );
   });
+
+  it('never plans a batch past a full chain tree; the other chains go on', () => {
+    const state = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH });
+    const capacity = 2n ** BigInt(TEST_CHAIN_DEPTH);
+    for (let n = 0n; n < capacity; n++) state.apply([update(901n, 0, n)], 1);
+    const batches = [waiting(901n, 0, capacity, 1n), waiting(902n, 1, 0n, 2n)];
+    expect(selectUpdates(batches, state, { k: 4, groupSize: 2 }).map((u) => [u.chainId, u.batchNumber])).toEqual([
+      [902n, 0n],
+    ]);
+  });
 });

@@ -73,6 +73,8 @@ export class EpochService implements OnApplicationBootstrap, OnApplicationShutdo
   private stopping = false;
   private wake: (() => void) | undefined;
   private lastEpochAt = Date.now();
+  /** Chains whose tree is full (warned once). */
+  private readonly fullChains = new Set<bigint>();
   private vkey: VerificationKey | undefined;
   /** Test seam: stop the loop right after an epoch reaches this status (simulates a crash between steps). */
   haltAfter: HaltPoint | undefined;
@@ -196,7 +198,16 @@ export class EpochService implements OnApplicationBootstrap, OnApplicationShutdo
   private async createEpoch(): Promise<EpochRecord | undefined> {
     const state = this.requireState();
     const { k, groupSize } = this.settings.circuit;
-    const updates = selectUpdates(await this.store.waitingBatches(Math.max(100, k * 10)), state, { k, groupSize });
+    const waiting = await this.store.waitingBatches(Math.max(100, k * 10));
+    for (const b of waiting) {
+      if (b.batchNumber < 2n ** BigInt(state.chainDepth) || this.fullChains.has(b.chainId)) continue;
+      this.fullChains.add(b.chainId);
+      this.logger.warn(
+        `chain ${b.chainId}: batch ${b.batchNumber} does not fit its chain tree (2^${state.chainDepth} batches, ` +
+          `CHAIN_DEPTH of the circuit): its batches from there on are never aggregated`,
+      );
+    }
+    const updates = selectUpdates(waiting, state, { k, groupSize });
     if (updates.length === 0) return undefined;
     const step = state.clone().apply(updates.map(toProtocolUpdate), { k, groupSize });
     const number = (await this.store.lastEpochNumber()) + 1n;
@@ -366,8 +377,8 @@ export class EpochService implements OnApplicationBootstrap, OnApplicationShutdo
  * The next epoch's updates from the waiting batches, planned by libs/protocol `planEpochUpdates` for the circuit's
  * epoch shape (groups of `groupSize` slots, each one chain's consecutive batches inside one aligned block): chains
  * take turns (one group per turn) in the order their first waiting batch arrived, and each chain's batches go in
- * batch-number order starting at the chain's aggregated size (anything else is left for later). A bare number `k`
- * means groups of 1.
+ * batch-number order starting at the chain's aggregated size (anything else is left for later). Batch numbers past
+ * the chain tree's capacity (2^CHAIN_DEPTH) are never planned. A bare number `k` means groups of 1.
  */
 export function selectUpdates(
   waiting: readonly WaitingBatch[],
@@ -375,7 +386,11 @@ export function selectUpdates(
   shape: number | AggregationShape,
 ): EpochUpdate[] {
   const perChain = new Map<bigint, WaitingBatch[]>();
+  // A chain tree holds 2^CHAIN_DEPTH batches: later batch numbers can never be aggregated, and planning them would
+  // fail every epoch for every chain. They stay waiting (the aggregator logs them); the other chains go on.
+  const capacity = 2n ** BigInt(state.chainDepth);
   for (const b of waiting) {
+    if (b.batchNumber >= capacity) continue;
     const list = perChain.get(b.chainId) ?? [];
     list.push(b);
     perChain.set(b.chainId, list);
