@@ -4,7 +4,7 @@
 #
 # usage: npm run bench [-- NAME...] [-- --prod]
 #   NAME    only these benchmarks (e.g. `npm run bench -- protocol gas`)
-#   --prod  also the production circuit instance in the prover benchmark (its first setup takes ~30 min here)
+#   --prod  also the production circuit instance in the prover benchmark (its first setup, a 2^16 powers of tau, took 96 min here on a busy machine)
 #
 # Benchmarks that need Kafka or Postgres get the same real parts as `npm test` (started here if missing, stopped
 # afterwards). Benchmarks measure speed; tests check correctness: nothing here asserts a figure.
