@@ -95,7 +95,7 @@ jest_tier() {
   return $status
 }
 
-has_specs() { find apps libs contracts circuits scripts test bench -name "$1" -not -path '*/node_modules/*' 2>/dev/null | grep -q .; }
+has_specs() { find apps libs contracts circuits scripts test bench chaos -name "$1" -not -path '*/node_modules/*' 2>/dev/null | grep -q .; }
 
 teardown() {
   local status=$?

@@ -164,7 +164,9 @@ export class ProofWorker {
 
   /** Publishes the record to the dead-letter topic in the shape of libs/infra's deadLetterRecordSchema (v1). */
   private async deadLetter(record: SourceRecord, errorCode: string, err: unknown): Promise<void> {
-    const reason = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    // Capped: the reason may quote the record (a 600 KB instance name), and a dead letter above the broker's
+    // message.max.bytes would crash the consumer (found by the chaos harness).
+    const reason = (err instanceof Error ? err.message.split('\n')[0]! : String(err)).slice(0, 1_000);
     await this.producer!.send({
       topic: this.options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
       messages: [

@@ -219,7 +219,9 @@ export class RelayerService implements OnApplicationBootstrap, OnApplicationShut
       this.config.RELAY_LEASE_MS,
     );
     if (!recorded) return;
+    chaosCrashPoint('after-record');
     const sent = await this.chains.broadcast(dst, signed.raw);
+    chaosCrashPoint('after-broadcast');
     if (!sent.ok) {
       for (const item of items) await this.failAttempt(item.row, 'relaying', `BROADCAST_FAILED: ${sent.reason}`);
       return;
@@ -397,4 +399,13 @@ export class RelayerService implements OnApplicationBootstrap, OnApplicationShut
     }
     return undefined;
   }
+}
+
+/**
+ * Fault injection for the chaos harness (chaos/faults.ts), inert unless the process was started with
+ * CHAOS_RELAYER_CRASH=after-record|after-broadcast: the bridge then kills itself (SIGKILL, no shutdown hook) at that
+ * point of its first relay, the window between recording a transaction and recording its outcome.
+ */
+function chaosCrashPoint(point: 'after-record' | 'after-broadcast'): void {
+  if (process.env.CHAOS_RELAYER_CRASH === point) process.kill(process.pid, 'SIGKILL');
 }

@@ -95,4 +95,17 @@ describe('GlobalExceptionFilter', () => {
     expect(JSON.stringify(res.body)).not.toContain('secret');
     expect(logged.some((l) => l.includes('secret internal detail'))).toBe(true);
   });
+
+  it("maps another copy's HttpException (ESM and CJS @nestjs/common under tsx) to its status, not a 500", () => {
+    // What the body parser throws for malformed JSON when the filter's HttpException is the other module's class.
+    const foreign = {
+      message: 'Unexpected token',
+      getStatus: () => 400,
+      getResponse: () => ({ message: 'Unexpected token } in JSON at position 6', statusCode: 400 }),
+    };
+    expect(new GlobalExceptionFilter().map(foreign)).toEqual({
+      status: 400,
+      body: { error: { code: 'HTTP_400', message: 'Unexpected token } in JSON at position 6' } },
+    });
+  });
 });

@@ -52,7 +52,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         body: { error: { code: 'VALIDATION_FAILED', message: 'request validation failed', details } },
       };
     }
-    if (exception instanceof HttpException) {
+    if (exception instanceof HttpException || isHttpExceptionLike(exception)) {
       const status = exception.getStatus();
       const res = exception.getResponse();
       const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
@@ -65,6 +65,17 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     }
     return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };
   }
+}
+
+/**
+ * An HttpException of another copy of @nestjs/common (the ESM and CJS builds are both loaded under tsx: the body
+ * parser's 400 for malformed JSON then failed `instanceof` and became a 500; found by the chaos harness).
+ */
+function isHttpExceptionLike(e: unknown): e is HttpException {
+  const x = e as { getStatus?: unknown; getResponse?: unknown } | null;
+  return (
+    typeof x === 'object' && x !== null && typeof x.getStatus === 'function' && typeof x.getResponse === 'function'
+  );
 }
 
 function withDetails(code: string, message: string, details: unknown): ErrorResponseBody['error'] {
