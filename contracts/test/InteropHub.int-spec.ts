@@ -343,12 +343,19 @@ describe('InteropHub (L1) on anvil', () => {
         submit(await epoch(), good.prev, good.next, [stranger], [await sign(OPERATOR_A, stranger)]),
         'ChainNotRegistered',
       );
-      const three = [update(CHAIN_B, 1n, 'r'), update(CHAIN_B, 2n, 'r'), update(CHAIN_B, 3n, 'r')];
+      // One more update than the circuit's K.
+      const tooMany = Array.from({ length: TEST_K + 1 }, (_, i) => update(CHAIN_B, BigInt(i + 1), 'r'));
       const args = await expectRevert(
-        submit(await epoch(), good.prev, good.next, three, await Promise.all(three.map((u) => sign(OPERATOR_B, u)))),
+        submit(
+          await epoch(),
+          good.prev,
+          good.next,
+          tooMany,
+          await Promise.all(tooMany.map((u) => sign(OPERATOR_B, u))),
+        ),
         'InvalidUpdateCount',
       );
-      expect(args).toEqual([3n, BigInt(TEST_K)]);
+      expect(args).toEqual([BigInt(TEST_K + 1), BigInt(TEST_K)]);
       await expectRevert(submit(await epoch(), good.prev, good.next, [], []), 'InvalidUpdateCount');
 
       const pause = await admin().writeContract({
