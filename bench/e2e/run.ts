@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     const sendWindowMs = Date.now() - started;
     process.stderr.write(`[bench e2e] ${sent.length} messages sent in ${sendWindowMs} ms; waiting for execution\n`);
 
-    const views: Array<{ view: MessageView; sentAt: number; kind: string }> = [];
+    const views: Array<{ view: MessageView; m: SentMessage; sentAt: number; kind: string }> = [];
     for (const s of sent) {
       views.push({ view: await waitForMessage(devnet.bridgeUrl, s.m.id, { timeoutMs: 180_000 }), ...s });
     }
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
 
     // Gas per executed message: each relay transaction's gas over the messages it carried.
     const byTx = new Map<string, { chainId: bigint; count: number }>();
-    for (const { view, m } of views.map((v, i) => ({ ...v, m: sent[i]!.m }))) {
+    for (const { view, m } of views) {
       const key = view.dstTxHash!;
       byTx.set(key, { chainId: m.message.dstChainId, count: (byTx.get(key)?.count ?? 0) + 1 });
     }

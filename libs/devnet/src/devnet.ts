@@ -144,25 +144,23 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
     await migrate(databaseUrl);
     log(`Postgres: ${new URL(databaseUrl).pathname.slice(1)} migrated`);
 
-    const topics: DevnetTopics =
-      options.topics === 'default'
-        ? { ...TOPICS }
-        : (() => {
-            const p = uniqueKafkaName('devnet');
-            return {
-              batchRoots: `${p}.batch-roots`,
-              messages: `${p}.messages`,
-              sharedRoots: `${p}.shared-roots`,
-              proofJobs: `${p}.proof-jobs`,
-              proofs: `${p}.proofs`,
-              deadLetter: `${p}.dead-letter`,
-            };
-          })();
+    // A run id names this devnet's topics and consumer groups (`topics: 'default'`: the project's own names).
+    const runId = options.topics === 'default' ? undefined : uniqueKafkaName('devnet').slice('devnet.'.length);
+    const topics: DevnetTopics = runId
+      ? {
+          batchRoots: `devnet.${runId}.batch-roots`,
+          messages: `devnet.${runId}.messages`,
+          sharedRoots: `devnet.${runId}.shared-roots`,
+          proofJobs: `devnet.${runId}.proof-jobs`,
+          proofs: `devnet.${runId}.proofs`,
+          deadLetter: `devnet.${runId}.dead-letter`,
+        }
+      : { ...TOPICS };
     await ensureTopics(
       options.kafkaBrokers.split(','),
       Object.values(topics).map((topic) => ({ topic, numPartitions: topic === topics.sharedRoots ? 1 : 3 })),
     );
-    const groupSuffix = options.topics === 'default' ? '' : `-${topics.batchRoots.split('.')[1]}`;
+    const groupSuffix = runId ? `-${runId}` : '';
 
     const l1Contracts = await deployL1(l1.rpcUrl, L1_CHAIN_ID, DEVNET_KEYS.deployer);
     log(`L1: InteropHub ${l1Contracts.hub}`);

@@ -87,7 +87,6 @@ class FakeStore implements Partial<EpochsStore> {
   unfinishedEpoch = () => Promise.resolve(['settled', 'failed'].includes(this.epoch.status) ? undefined : this.epoch);
   unpublishedEpochs = () =>
     Promise.resolve(this.epoch.status === 'settled' && !this.epoch.publishedAt ? [this.epoch] : []);
-  countWaiting = () => Promise.resolve(0);
   findEpoch = () => Promise.resolve({ ...this.epoch });
   markSubmitted = (_n: bigint, txHash: Hex) => {
     Object.assign(this.epoch, { status: 'submitted', l1TxHash: txHash });

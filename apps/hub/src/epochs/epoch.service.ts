@@ -154,28 +154,35 @@ export class EpochService implements OnApplicationBootstrap, OnApplicationShutdo
       return true;
     }
     for (const e of await this.store.unpublishedEpochs()) await this.publish(e);
-    const waiting = await this.store.countWaiting();
+    // One read of the waiting batches per step: the plan decides both whether an epoch is due and what it holds.
+    const { k, groupSize } = this.settings.circuit;
+    const waiting = await this.store.waitingBatches(Math.max(100, k * 10));
+    if (waiting.length === 0) return false;
+    this.warnFullChains(waiting);
+    const updates = selectUpdates(waiting, this.requireState(), { k, groupSize });
+    if (updates.length === 0) return false;
+    // Due when K batches wait, when the plan already fills every group (no other chain could join it; with groups
+    // of 1 this is "K batches can be aggregated"), or when the interval has passed since the last epoch.
     const due =
-      waiting >= this.settings.circuit.k ||
-      (waiting > 0 && (Date.now() - this.lastEpochAt >= this.settings.intervalMs || (await this.groupsFull())));
+      waiting.length >= k ||
+      groupUpdates(updates, groupSize).length >= k / groupSize ||
+      Date.now() - this.lastEpochAt >= this.settings.intervalMs;
     if (!due) return false;
-    const created = await this.createEpoch();
-    if (!created) return false;
-    await this.drive(created);
+    await this.drive(await this.createEpoch(updates));
     return true;
   }
 
-  /**
-   * Whether the next epoch's plan already occupies every group of the circuit's epoch shape (no other chain could
-   * join it). With groups of 1 this is "K batches can be aggregated", the classic trigger.
-   */
-  private async groupsFull(): Promise<boolean> {
-    const { k, groupSize } = this.settings.circuit;
-    const plan = selectUpdates(await this.store.waitingBatches(Math.max(100, k * 10)), this.requireState(), {
-      k,
-      groupSize,
-    });
-    return plan.length > 0 && groupUpdates(plan, groupSize).length >= k / groupSize;
+  /** Warns once per chain whose tree is full: its batches from there on are never planned. */
+  private warnFullChains(waiting: readonly WaitingBatch[]): void {
+    const { chainDepth } = this.requireState();
+    for (const b of waiting) {
+      if (b.batchNumber < 2n ** BigInt(chainDepth) || this.fullChains.has(b.chainId)) continue;
+      this.fullChains.add(b.chainId);
+      this.logger.warn(
+        `chain ${b.chainId}: batch ${b.batchNumber} does not fit its chain tree (2^${chainDepth} batches, ` +
+          `CHAIN_DEPTH of the circuit): its batches from there on are never aggregated`,
+      );
+    }
   }
 
   /** The aggregation state after every settled epoch, checked against the roots stored with them. */
@@ -194,21 +201,10 @@ export class EpochService implements OnApplicationBootstrap, OnApplicationShutdo
     return state;
   }
 
-  /** Picks the next updates (per chain in batch-number order, chains in arrival order) and stores the epoch. */
-  private async createEpoch(): Promise<EpochRecord | undefined> {
+  /** Stores the epoch of the planned updates (per chain in batch-number order, chains in arrival order). */
+  private async createEpoch(updates: EpochUpdate[]): Promise<EpochRecord> {
     const state = this.requireState();
     const { k, groupSize } = this.settings.circuit;
-    const waiting = await this.store.waitingBatches(Math.max(100, k * 10));
-    for (const b of waiting) {
-      if (b.batchNumber < 2n ** BigInt(state.chainDepth) || this.fullChains.has(b.chainId)) continue;
-      this.fullChains.add(b.chainId);
-      this.logger.warn(
-        `chain ${b.chainId}: batch ${b.batchNumber} does not fit its chain tree (2^${state.chainDepth} batches, ` +
-          `CHAIN_DEPTH of the circuit): its batches from there on are never aggregated`,
-      );
-    }
-    const updates = selectUpdates(waiting, state, { k, groupSize });
-    if (updates.length === 0) return undefined;
     const step = state.clone().apply(updates.map(toProtocolUpdate), { k, groupSize });
     const number = (await this.store.lastEpochNumber()) + 1n;
     await this.store.createEpoch({

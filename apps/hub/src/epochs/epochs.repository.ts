@@ -14,7 +14,6 @@ export interface EpochsStore {
   lastEpochNumber(): Promise<bigint>;
   /** Received batches of active chains not in any epoch yet, oldest first. */
   waitingBatches(limit: number): Promise<WaitingBatch[]>;
-  countWaiting(): Promise<number>;
   createEpoch(e: {
     number: bigint;
     prevRoot: Hex;
@@ -103,10 +102,6 @@ export class EpochsRepository implements EpochsStore {
         lastBlock: r.lastBlock,
         signature: r.signature as Hex,
       }));
-  }
-
-  countWaiting(): Promise<number> {
-    return this.prisma.batch.count({ where: { status: 'received', epoch: null, chain: { status: 'active' } } });
   }
 
   async createEpoch(e: {
