@@ -22,10 +22,12 @@ export * from './trees/ChainTree';
 export * from './trees/SharedTree';
 
 export * from './aggregation/types';
-export * from './aggregation/updatesCommitment';
 export * from './aggregation/AggregationState';
 export * from './aggregation/epochShape';
 export * from './aggregation/planEpochUpdates';
+export * from './aggregation/chooseEpochShape';
+export * from './aggregation/epochData';
+export * from './aggregation/epochPublicSignals';
 export * from './aggregation/verifyAggregationStep';
 
 export * from './errors/encoding';
@@ -67,6 +69,7 @@ export * from './eip712/recoverChainRegistrationSigner';
 
 export * from './fees/computeInteropFee';
 
+export * from './records/fieldBytes32Schema';
 export * from './records/batchRootRecord';
 export * from './records/messageRecord';
 export * from './records/sharedRootRecord';

@@ -26,7 +26,9 @@ import {
   PRODUCTION_DEPTHS,
   SharedTree,
   TEST_DEPTHS,
-  TEST_SHAPE,
+  PRODUCTION_SHAPES,
+  publicSignalsList,
+  shapeId,
   toField,
   batchRootTypes,
   chainRegistrationTypes,
@@ -241,45 +243,78 @@ function witnessJson(w: GroupWitness): Json {
   };
 }
 
-function aggregationVectors(): Json {
-  const state = new AggregationState(TEST_DEPTHS);
-  const A = 31337n;
-  const B = 31338n;
-  const C = 31339n;
-  const stepsInput: Update[][] = [
-    [
-      { slot: 0, chainId: A, batchNumber: 0n, batchRoot: root32(100) },
-      { slot: 1, chainId: B, batchNumber: 0n, batchRoot: root32(101) },
-    ],
-    [{ slot: 0, chainId: A, batchNumber: 1n, batchRoot: root32(102) }],
-    [
-      { slot: 1, chainId: B, batchNumber: 1n, batchRoot: root32(103) },
-      { slot: 1, chainId: B, batchNumber: 2n, batchRoot: root32(104) },
-    ],
-    [{ slot: 3, chainId: C, batchNumber: 0n, batchRoot: `0x${'ff'.repeat(32)}` }],
-  ];
+/** Steps of one shape, applied in order from genesis (chain A in slot 0, B in slot 1, C in slot 3). */
+function aggregationShapeVectors(name: string, shape: { k: number; groupSize: number }, stepsInput: Update[][]): Json {
+  const state = new AggregationState(PRODUCTION_DEPTHS);
   const steps = stepsInput.map((updates, i) => {
-    const r = state.apply(updates, TEST_SHAPE);
+    const r = state.apply(updates, shape);
     return {
       epoch: i + 1,
       updates: updates.map((u) => ({ ...u, chainId: u.chainId.toString(), batchNumber: u.batchNumber.toString() })),
       oldRoot: r.oldRoot.toString(),
       newRoot: r.newRoot.toString(),
-      commitment: r.commitment.toString(),
-      publicSignals: [r.oldRoot.toString(), r.newRoot.toString(), r.commitment.toString()],
+      groups: r.groups.map((g) => ({
+        slot: g.slot,
+        chainId: g.chainId.toString(),
+        firstBatch: g.firstBatch.toString(),
+        chainRoot: g.chainRoot.toString(),
+        batchRoots: g.batchRoots,
+      })),
+      chainRoots: dec(r.chainRoots),
+      data: dec(r.data),
+      publicSignals: publicSignalsList(r.publicSignals),
       witnesses: r.witnesses.map(witnessJson),
     };
   });
   return {
-    description:
-      'aggregation steps applied in order from the genesis root, test instance; witnesses per group of ' +
-      '`groupSize` update slots (SPEC "Epoch shape")',
-    chainDepth: TEST_DEPTHS.chainDepth,
-    sharedDepth: TEST_DEPTHS.sharedDepth,
-    k: TEST_SHAPE.k,
-    groupSize: TEST_SHAPE.groupSize,
-    genesisRoot: (poseidonZeroHashes(TEST_DEPTHS.sharedDepth)[TEST_DEPTHS.sharedDepth] as bigint).toString(),
+    name,
+    k: shape.k,
+    groupSize: shape.groupSize,
+    groups: shape.k / shape.groupSize,
+    shapeId: shapeId(shape),
     steps,
+  };
+}
+
+function aggregationVectors(): Json {
+  const A = 31337n;
+  const B = 31338n;
+  const C = 31339n;
+  let n = 100;
+  const u = (slot: number, chainId: bigint, batchNumber: number): Update => ({
+    slot,
+    chainId,
+    batchNumber: BigInt(batchNumber),
+    batchRoot: root32(n++),
+  });
+  const range = (slot: number, chainId: bigint, from: number, to: number): Update[] =>
+    Array.from({ length: to - from }, (_, i) => u(slot, chainId, from + i));
+  // A batch root >= r (toField reduces it) as the first batch of a new chain in slot 3.
+  const big: Update = { slot: 3, chainId: C, batchNumber: 0n, batchRoot: `0x${'ff'.repeat(32)}` };
+  const s4 = aggregationShapeVectors('s4', PRODUCTION_SHAPES.s4, [
+    [u(0, A, 0), u(1, B, 0)],
+    [u(0, A, 1)],
+    // B1 ends block [0, 2), B2 starts [2, 4): two groups of one chain (only the last one is signed on L1).
+    [u(1, B, 1), u(1, B, 2)],
+    [big],
+  ]);
+  n = 500;
+  const l32 = aggregationShapeVectors('l32', PRODUCTION_SHAPES.l32, [
+    [...range(0, A, 0, 16), ...range(1, B, 0, 5)],
+    [...range(0, A, 16, 21), big],
+    // B5..B15 end block [0, 16); B16..B20 start the next one.
+    [...range(1, B, 5, 21)],
+  ]);
+  return {
+    description:
+      'aggregation steps per production epoch shape, applied in order from the genesis root (SPEC "Aggregation ' +
+      'step", "Epoch data"); witnesses per group of `groupSize` update slots',
+    chainDepth: PRODUCTION_DEPTHS.chainDepth,
+    sharedDepth: PRODUCTION_DEPTHS.sharedDepth,
+    genesisRoot: (
+      poseidonZeroHashes(PRODUCTION_DEPTHS.sharedDepth)[PRODUCTION_DEPTHS.sharedDepth] as bigint
+    ).toString(),
+    shapes: [s4, l32],
   };
 }
 
@@ -363,28 +398,44 @@ async function eip712Vectors(): Promise<Json> {
   const domain = interopHubDomain(31337n, '0x5FbDB2315678afecb367f032d93F642f64180aa3');
   const account = privateKeyToAccount(ANVIL_KEY_0);
   const batchRoots = [
-    { chainId: 31338n, batchNumber: 0n, batchRoot: root32(1), messageCount: 1, firstBlock: 1n, lastBlock: 5n },
-    { chainId: 31339n, batchNumber: 7n, batchRoot: root32(2), messageCount: 65536, firstBlock: 100n, lastBlock: 250n },
+    {
+      chainId: 31338n,
+      batchNumber: 0n,
+      batchRoot: root32(1),
+      chainRoot: toHex(chainRootAfter([root32(1)]), { size: 32 }),
+      messageCount: 1,
+      firstBlock: 1n,
+      lastBlock: 5n,
+    },
+    {
+      chainId: 31339n,
+      batchNumber: 7n,
+      batchRoot: root32(2),
+      chainRoot: toHex(poseidon([5n, 6n]), { size: 32 }),
+      messageCount: 65536,
+      firstBlock: 100n,
+      lastBlock: 250n,
+    },
   ];
   const registrations = [{ chainId: 31338n, name: 'alpha', operator: ANVIL_ADDRESS_0 as Hex }];
   return {
     description: 'EIP-712 digests and signatures by anvil key 0 (0xf39F...2266) over the InteropHub domain',
     domain: {
       name: 'InteropHub',
-      version: '1',
+      version: '2',
       chainId: String(domain.chainId),
       verifyingContract: domain.verifyingContract ?? null,
     },
     domainSeparator: domainSeparator({ domain }),
     typeStrings: {
       BatchRoot:
-        'BatchRoot(uint64 chainId,uint64 batchNumber,bytes32 batchRoot,uint32 messageCount,uint64 firstBlock,uint64 lastBlock)',
+        'BatchRoot(uint64 chainId,uint64 batchNumber,bytes32 batchRoot,bytes32 chainRoot,uint32 messageCount,uint64 firstBlock,uint64 lastBlock)',
       ChainRegistration: 'ChainRegistration(uint64 chainId,string name,address operator)',
     },
     typeHashes: {
       BatchRoot: keccak256(
         toHex(
-          'BatchRoot(uint64 chainId,uint64 batchNumber,bytes32 batchRoot,uint32 messageCount,uint64 firstBlock,uint64 lastBlock)',
+          'BatchRoot(uint64 chainId,uint64 batchNumber,bytes32 batchRoot,bytes32 chainRoot,uint32 messageCount,uint64 firstBlock,uint64 lastBlock)',
         ),
       ),
       ChainRegistration: keccak256(toHex('ChainRegistration(uint64 chainId,string name,address operator)')),
@@ -418,6 +469,13 @@ async function eip712Vectors(): Promise<Json> {
       })),
     ),
   };
+}
+
+/** Root of a production-depth chain tree holding `roots` as batches 0, 1, ... */
+function chainRootAfter(roots: Hex[]): bigint {
+  const tree = new ChainTree(PRODUCTION_DEPTHS.chainDepth);
+  roots.forEach((r, i) => tree.append(batchLeaf(r, BigInt(i))));
+  return tree.root;
 }
 
 /** File name -> its JSON content. */

@@ -6,6 +6,9 @@ import {
   inclusionProofFromJson,
   messageLeaf,
   verifyAggregationStep,
+  epochData,
+  epochPublicSignals,
+  publicSignalsList,
   verifyInclusionProof,
   type TreeDepths,
   type GroupWitness,
@@ -55,21 +58,34 @@ describe('committed vectors are self-consistent', () => {
 
   it('aggregation.json steps chain from the genesis root and re-verify from their witnesses', () => {
     const file = read<AggregationFile>('aggregation.json');
-    let root = BigInt(file.genesisRoot);
-    for (const step of file.steps) {
-      expect(BigInt(step.oldRoot)).toBe(root);
-      const witnesses: GroupWitness[] = step.witnesses.map((w) => ({
-        ...w,
-        chainId: BigInt(w.chainId),
-        firstBatch: BigInt(w.firstBatch),
-        batchRootFields: w.batchRootFields.map(BigInt),
-        lowSiblings: w.lowSiblings.map(BigInt),
-        upperSiblings: w.upperSiblings.map(BigInt),
-        sharedSiblings: w.sharedSiblings.map(BigInt),
-      }));
-      const r = verifyAggregationStep(root, witnesses, file);
-      expect([r.newRoot.toString(), r.commitment.toString()]).toEqual([step.newRoot, step.commitment]);
-      root = r.newRoot;
+    expect(file.shapes.map((s) => s.name)).toEqual(['s4', 'l32']);
+    for (const shape of file.shapes) {
+      let root = BigInt(file.genesisRoot);
+      for (const step of shape.steps) {
+        expect(BigInt(step.oldRoot)).toBe(root);
+        const witnesses: GroupWitness[] = step.witnesses.map((w) => ({
+          ...w,
+          chainId: BigInt(w.chainId),
+          firstBatch: BigInt(w.firstBatch),
+          batchRootFields: w.batchRootFields.map(BigInt),
+          lowSiblings: w.lowSiblings.map(BigInt),
+          upperSiblings: w.upperSiblings.map(BigInt),
+          sharedSiblings: w.sharedSiblings.map(BigInt),
+        }));
+        const r = verifyAggregationStep(root, witnesses, file);
+        expect(r.newRoot.toString()).toBe(step.newRoot);
+        expect(r.data.map(String)).toEqual(step.data);
+        expect(publicSignalsList(epochPublicSignals(r.data))).toEqual(step.publicSignals);
+        // The data vector is what L1 rebuilds from the groups alone.
+        const groups = step.groups.map((g) => ({
+          ...g,
+          chainId: BigInt(g.chainId),
+          firstBatch: BigInt(g.firstBatch),
+          chainRoot: BigInt(g.chainRoot),
+        }));
+        expect(epochData(root, r.newRoot, groups, shape).map(String)).toEqual(step.data);
+        root = r.newRoot;
+      }
     }
   });
 });
@@ -85,17 +101,20 @@ type AggregationFile = {
   chainDepth: number;
   sharedDepth: number;
   genesisRoot: string;
-  steps: {
-    oldRoot: string;
-    newRoot: string;
-    commitment: string;
-    witnesses: (Pick<GroupWitness, 'enabled' | 'slot'> & {
-      chainId: string;
-      firstBatch: string;
-      batchRootFields: string[];
-      lowSiblings: string[];
-      upperSiblings: string[];
-      sharedSiblings: string[];
-    })[];
-  }[];
+  shapes: { name: string; k: number; groupSize: number; steps: AggregationVectorStep[] }[];
+};
+type AggregationVectorStep = {
+  oldRoot: string;
+  newRoot: string;
+  groups: { slot: number; chainId: string; firstBatch: string; chainRoot: string; batchRoots: Hex[] }[];
+  data: string[];
+  publicSignals: string[];
+  witnesses: (Pick<GroupWitness, 'enabled' | 'slot'> & {
+    chainId: string;
+    firstBatch: string;
+    batchRootFields: string[];
+    lowSiblings: string[];
+    upperSiblings: string[];
+    sharedSiblings: string[];
+  })[];
 };

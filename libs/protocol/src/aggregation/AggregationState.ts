@@ -8,15 +8,22 @@ import {
 } from '../errors/aggregation';
 import { TreeFullError } from '../errors/tree';
 import { batchLeaf } from '../poseidon/batchLeaf';
-import { BN254_FIELD_ORDER } from '../poseidon/bn254FieldOrder';
 import { chainLeaf } from '../poseidon/chainLeaf';
 import { poseidonZeroHashes } from '../poseidon/poseidonZeroHashes';
 import { toField } from '../poseidon/toField';
 import { ChainTree } from '../trees/ChainTree';
 import { SharedTree } from '../trees/SharedTree';
 import { groupUpdates, resolveShape } from './epochShape';
-import type { AggregationDepths, AggregationShape, AggregationStepResult, GroupWitness, Update } from './types';
-import { updatesCommitment } from './updatesCommitment';
+import { epochData } from './epochData';
+import { epochPublicSignals } from './epochPublicSignals';
+import type {
+  AggregationDepths,
+  AggregationShape,
+  AggregationStepResult,
+  EpochGroup,
+  GroupWitness,
+  Update,
+} from './types';
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
@@ -93,8 +100,9 @@ export class AggregationState {
    * {@link groupUpdates} and must need at most `k / groupSize` of them. A bare number `k` means groups of 1 (any
    * list fits; the witnesses then only suit a circuit with groupSize 1 — pass the real shape to prove).
    *
-   * @returns old/new shared root, the updates commitment and exactly `k / groupSize` group witnesses (empty groups
-   *   at the end).
+   * @returns old/new shared root, the groups with their chain roots, the chain root after each update, the epoch
+   *   data and public signals (SPEC "Epoch data") and exactly `k / groupSize` group witnesses (empty groups at the
+   *   end).
    * @throws {TooManyUpdatesError} @throws {InvalidSlotError} @throws {SlotConflictError}
    * @throws {UnexpectedBatchNumberError} @throws {InvalidUpdateError} @throws {TreeFullError}
    * @throws {EpochShapeError} the updates need more groups than the shape has.
@@ -113,6 +121,8 @@ export class AggregationState {
     const zeros = poseidonZeroHashes(this.chainDepth);
     const oldRoot = this.shared.root;
     const witnesses: GroupWitness[] = [];
+    const epochGroups: EpochGroup[] = [];
+    const chainRoots: bigint[] = [];
     for (const group of groups) {
       const head = group[0]!;
       let entry = this.chains.get(head.chainId);
@@ -137,6 +147,7 @@ export class AggregationState {
         witness.enabled.push(1);
         witness.batchRootFields.push(toField(u.batchRoot));
         entry.tree.append(batchLeaf(u.batchRoot, u.batchNumber));
+        chainRoots.push(entry.tree.root);
       }
       while (witness.enabled.length < groupSize) {
         witness.enabled.push(0);
@@ -144,6 +155,13 @@ export class AggregationState {
       }
       this.shared.set(head.slot, chainLeaf(entry.tree.root, head.chainId));
       witnesses.push(witness);
+      epochGroups.push({
+        slot: head.slot,
+        chainId: head.chainId,
+        firstBatch: head.batchNumber,
+        chainRoot: entry.tree.root,
+        batchRoots: group.map((u) => u.batchRoot),
+      });
     }
     while (witnesses.length < groupCount) {
       witnesses.push({
@@ -158,7 +176,17 @@ export class AggregationState {
         sharedSiblings: new Array<bigint>(this.sharedDepth).fill(0n),
       });
     }
-    return { oldRoot, newRoot: this.shared.root, commitment: updatesCommitment(updates), witnesses };
+    const newRoot = this.shared.root;
+    const data = epochData(oldRoot, newRoot, epochGroups, { k, groupSize });
+    return {
+      oldRoot,
+      newRoot,
+      groups: epochGroups,
+      chainRoots,
+      data,
+      publicSignals: epochPublicSignals(data),
+      witnesses,
+    };
   }
 
   private validate(updates: readonly Update[], k: number): void {
@@ -174,8 +202,8 @@ export class AggregationState {
       if (!Number.isInteger(u.slot) || u.slot < 0 || u.slot >= capacity) {
         throw new InvalidSlotError({ slot: u.slot, capacity });
       }
-      if (typeof u.chainId !== 'bigint' || u.chainId < 0n || u.chainId >= BN254_FIELD_ORDER) {
-        throw new InvalidUpdateError({ index, details: `chainId ${String(u.chainId)} is not a field element` });
+      if (typeof u.chainId !== 'bigint' || u.chainId < 0n || u.chainId >= 1n << 64n) {
+        throw new InvalidUpdateError({ index, details: `chainId ${String(u.chainId)} is not a uint64` });
       }
       if (typeof u.batchRoot !== 'string' || !BYTES32.test(u.batchRoot)) {
         throw new InvalidUpdateError({ index, details: `batchRoot ${String(u.batchRoot)} is not bytes32` });

@@ -12,7 +12,10 @@ import {
 import { TreeFullError } from '../errors/tree';
 import { batchLeaf } from '../poseidon/batchLeaf';
 import { chainLeaf } from '../poseidon/chainLeaf';
+import { BN254_FIELD_ORDER } from '../poseidon/bn254FieldOrder';
 import { poseidon5 } from '../poseidon/poseidon';
+import { TAG_EPOCH } from '../poseidon/domainTags';
+import { keccak256, concatHex, numberToHex } from 'viem';
 import { poseidonZeroHashes } from '../poseidon/poseidonZeroHashes';
 import { toField } from '../poseidon/toField';
 import { ChainTree } from '../trees/ChainTree';
@@ -22,7 +25,9 @@ import { AggregationState } from './AggregationState';
 import { groupUpdates, resolveShape } from './epochShape';
 import { planEpochUpdates } from './planEpochUpdates';
 import type { Update } from './types';
-import { updatesCommitment } from './updatesCommitment';
+import { chooseEpochShape } from './chooseEpochShape';
+import { epochData, groupHeader } from './epochData';
+import { epochChallenge, epochDataCommitment, epochPublicSignals, evaluateEpochData } from './epochPublicSignals';
 import { verifyAggregationStep } from './verifyAggregationStep';
 
 const depths = { chainDepth: 3, sharedDepth: 2 };
@@ -35,26 +40,66 @@ const stepsArb = fc.array(
   { minLength: 1, maxLength: 5 },
 );
 
-describe('updatesCommitment', () => {
-  it('is 0 for no updates and chains P5 over the updates in order', () => {
-    expect(updatesCommitment([])).toBe(0n);
-    const a: Update = { slot: 1, chainId: 5n, batchNumber: 0n, batchRoot: root(9) };
-    const b: Update = { slot: 2, chainId: 6n, batchNumber: 3n, batchRoot: `0x${'ff'.repeat(32)}` };
-    const c1 = poseidon5(0n, 1n, 5n, 0n, 9n);
-    expect(updatesCommitment([a])).toBe(c1);
-    expect(updatesCommitment([a, b])).toBe(poseidon5(c1, 2n, 6n, 3n, toField(b.batchRoot)));
-    expect(updatesCommitment([b, a])).not.toBe(updatesCommitment([a, b]));
+describe('epoch data', () => {
+  const group = (over: Partial<Parameters<typeof epochData>[2][number]> = {}) => ({
+    slot: 1,
+    chainId: 901n,
+    firstBatch: 2n,
+    chainRoot: 77n,
+    batchRoots: [root(9), `0x${'ff'.repeat(32)}` as Hex],
+    ...over,
   });
-  it('rejects malformed updates with a typed error', () => {
-    expect(() => updatesCommitment([{ slot: 0, chainId: -1n, batchNumber: 0n, batchRoot: root(1) }])).toThrow(
-      InvalidUpdateError,
-    );
-    expect(() => updatesCommitment([{ slot: 0.5, chainId: 1n, batchNumber: 0n, batchRoot: root(1) }])).toThrow(
-      InvalidUpdateError,
-    );
-    expect(() => updatesCommitment([{ slot: 0, chainId: 1n, batchNumber: 0n, batchRoot: '0x12' }])).toThrow(
-      InvalidUpdateError,
-    );
+
+  it('packs the group header injectively and refuses oversized parts', () => {
+    expect(groupHeader(1, 901n, 16n, 3)).toBe(3n + (16n << 32n) + (901n << 96n) + (1n << 160n));
+    expect(groupHeader(0, 0n, 0n, 0)).toBe(0n);
+    expect(() => groupHeader(0, 1n << 64n, 0n, 1)).toThrow(InvalidUpdateError);
+    expect(() => groupHeader(0, 1n, 1n << 64n, 1)).toThrow(InvalidUpdateError);
+    expect(() => groupHeader(2 ** 32, 1n, 0n, 1)).toThrow(InvalidUpdateError);
+    expect(() => groupHeader(0, 1n, 0n, 2 ** 32)).toThrow(InvalidUpdateError);
+  });
+
+  it('lays out roots, headers, chain roots and zero padding as the SPEC says', () => {
+    const d = epochData(5n, 6n, [group()], { k: 8, groupSize: 4 });
+    expect(d).toHaveLength(2 + 2 * (4 + 2));
+    expect(d.slice(0, 2)).toEqual([5n, 6n]);
+    expect(d[2]).toBe(groupHeader(1, 901n, 2n, 2));
+    expect(d[3]).toBe(77n);
+    expect(d.slice(4, 8)).toEqual([9n, toField(`0x${'ff'.repeat(32)}`), 0n, 0n]);
+    expect(d.slice(8)).toEqual(new Array(6).fill(0n));
+  });
+
+  it('refuses groups the shape cannot hold', () => {
+    const shape = { k: 4, groupSize: 2 };
+    expect(() => epochData(0n, 0n, [group(), group(), group()], shape)).toThrow(EpochShapeError);
+    expect(() => epochData(0n, 0n, [group({ batchRoots: [] })], shape)).toThrow(EpochShapeError);
+    expect(() => epochData(0n, 0n, [group({ firstBatch: 3n })], shape)).toThrow(/crosses/);
+    expect(() => epochData(0n, 0n, [group({ chainRoot: BN254_FIELD_ORDER })], shape)).toThrow(InvalidUpdateError);
+    expect(() => epochData(BN254_FIELD_ORDER, 0n, [group()], shape)).toThrow(InvalidUpdateError);
+  });
+
+  it('commits with a P5 chain from TAG_EPOCH, draws the challenge by keccak and evaluates by Horner', () => {
+    const d = [1n, 2n, 3n, 4n, 5n];
+    const c = epochDataCommitment(d);
+    expect(c).toBe(poseidon5(poseidon5(TAG_EPOCH, 1n, 2n, 3n, 4n), 5n, 0n, 0n, 0n));
+    const z = epochChallenge(c, d);
+    const packed = concatHex([c, ...d].map((x) => numberToHex(x, { size: 32 })));
+    expect(z).toBe(BigInt(keccak256(packed)) % BN254_FIELD_ORDER);
+    const naive = d.reduce((acc, x, i) => (acc + x * z ** BigInt(i)) % BN254_FIELD_ORDER, 0n);
+    expect(evaluateEpochData(d, z)).toBe(naive);
+    expect(epochPublicSignals(d)).toEqual({ dataCommitment: c, challenge: z, evaluation: naive });
+  });
+
+  it('changing any entry changes the challenge and the evaluation (binding)', () => {
+    const d = epochData(5n, 6n, [group()], { k: 4, groupSize: 2 });
+    const base = epochPublicSignals(d);
+    d.forEach((_, i) => {
+      const e = [...d];
+      e[i] = (e[i]! + 1n) % BN254_FIELD_ORDER;
+      const s = epochPublicSignals(e);
+      expect(s.challenge).not.toBe(base.challenge);
+      expect(evaluateEpochData(e, base.challenge)).not.toBe(base.evaluation);
+    });
   });
 });
 
@@ -76,7 +121,12 @@ describe('AggregationState', () => {
     expect(state.chainRoot(1n)).toBe(poseidonZeroHashes(3)[3]);
     expect(state.slotOf(31337n)).toBe(1);
     expect(state.chainTree(31337n)?.root).toBe(chain.root);
-    expect(step.commitment).toBe(poseidon5(0n, 1n, 31337n, 0n, 42n));
+    expect(step.groups).toEqual([
+      { slot: 1, chainId: 31337n, firstBatch: 0n, chainRoot: chain.root, batchRoots: [root(42)] },
+    ]);
+    expect(step.chainRoots).toEqual([chain.root]);
+    expect(step.data).toEqual(epochData(genesis!, shared.root, step.groups, 2));
+    expect(step.publicSignals).toEqual(epochPublicSignals(step.data));
     expect(step.witnesses).toHaveLength(2);
     const z = poseidonZeroHashes(3);
     expect(step.witnesses[0]).toEqual({
@@ -101,7 +151,7 @@ describe('AggregationState', () => {
     });
   });
 
-  it('verifyAggregationStep reproduces newRoot and commitment for random sequences (property)', () => {
+  it('verifyAggregationStep reproduces newRoot and the epoch data for random sequences (property)', () => {
     fc.assert(
       fc.property(stepsArb, fc.integer({ min: 0, max: 1000 }), (steps, seed) => {
         const state = new AggregationState(depths);
@@ -121,8 +171,10 @@ describe('AggregationState', () => {
           expect(step.witnesses).toHaveLength(k);
           expect(step.witnesses.flatMap((w) => w.enabled).filter((e) => e === 1)).toHaveLength(updates.length);
           const verified = verifyAggregationStep(step.oldRoot, step.witnesses, depths);
-          expect(verified).toEqual({ newRoot: step.newRoot, commitment: step.commitment });
-          expect(step.commitment).toBe(updatesCommitment(updates));
+          expect(verified).toEqual({ newRoot: step.newRoot, data: step.data });
+          expect(step.chainRoots).toEqual(
+            updates.map((u) => state.chainTree(u.chainId)!.rootAt(Number(u.batchNumber) + 1)),
+          );
           expect(step.newRoot).toBe(state.sharedRoot);
           // The clone taken before the step did not move.
           expect(before.sharedRoot).toBe(step.oldRoot);
@@ -180,7 +232,7 @@ describe('verifyAggregationStep', () => {
 
   it('passes empty groups through', () => {
     const padOnly = verifyAggregationStep(step.newRoot, [step.witnesses[1]!], depths);
-    expect(padOnly).toEqual({ newRoot: step.newRoot, commitment: 0n });
+    expect(padOnly).toEqual({ newRoot: step.newRoot, data: [step.newRoot, step.newRoot, 0n, 0n, 0n, 0n] });
   });
   it('rejects a wrong old root, tampered siblings, wrong lengths and padding before an update', () => {
     expect(() => verifyAggregationStep(step.oldRoot + 1n, step.witnesses, depths)).toThrow(
@@ -250,7 +302,7 @@ describe('epoch shape', () => {
     const ok = state.clone().apply([u(1n, 0n), u(1n, 1n), u(2n, 0n)], { k: 4, groupSize: 2 });
     const flat = state.clone().apply([u(1n, 0n), u(1n, 1n), u(2n, 0n)], 4);
     expect(ok.newRoot).toBe(flat.newRoot);
-    expect(ok.commitment).toBe(flat.commitment);
+    expect(ok.chainRoots).toEqual(flat.chainRoots);
     expect(ok.witnesses).toHaveLength(2);
   });
 
@@ -284,7 +336,7 @@ describe('epoch shape', () => {
             expect(step.oldRoot).toBe(before);
             expect(verifyAggregationStep(step.oldRoot, step.witnesses, depths)).toEqual({
               newRoot: step.newRoot,
-              commitment: updatesCommitment(updates),
+              data: epochData(step.oldRoot, step.newRoot, step.groups, shape),
             });
           }
         },
@@ -336,5 +388,50 @@ describe('planEpochUpdates', () => {
         16,
       ),
     ).toHaveLength(2);
+  });
+});
+
+describe('chooseEpochShape', () => {
+  type B = { batchNumber: bigint };
+  const run = (from: number, to: number): B[] =>
+    Array.from({ length: to - from }, (_, i) => ({ batchNumber: BigInt(from + i) }));
+  const s4 = { k: 4, groupSize: 2 };
+  const l32 = { k: 32, groupSize: 16 };
+
+  it('takes the smallest shape that holds what waits', () => {
+    const pending = [
+      { chainId: 1n, nextBatch: 0n, batches: run(0, 2) },
+      { chainId: 2n, nextBatch: 5n, batches: run(5, 6) },
+    ];
+    const choice = chooseEpochShape(pending, [l32, s4])!;
+    expect(choice.shape).toBe(s4);
+    expect(choice.holdsAll).toBe(true);
+    expect(choice.updates).toHaveLength(3);
+  });
+
+  it('takes the shape that holds the most when the backlog exceeds every shape', () => {
+    const pending = [
+      { chainId: 1n, nextBatch: 0n, batches: run(0, 40) },
+      { chainId: 2n, nextBatch: 0n, batches: run(0, 3) },
+    ];
+    const choice = chooseEpochShape(pending, [s4, l32])!;
+    expect(choice.shape).toBe(l32);
+    expect(choice.holdsAll).toBe(false);
+    expect(choice.updates).toHaveLength(19);
+  });
+
+  it('counts only the consecutive run from the next batch, and says when nothing can be scheduled', () => {
+    expect(chooseEpochShape([{ chainId: 1n, nextBatch: 1n, batches: run(2, 9) }], [s4, l32])).toBeUndefined();
+    const gap = chooseEpochShape([{ chainId: 1n, nextBatch: 1n, batches: [...run(1, 2), ...run(5, 9)] }], [l32, s4])!;
+    expect(gap.shape).toBe(s4);
+    expect(gap.holdsAll).toBe(true);
+    expect(() => chooseEpochShape([], [])).toThrow(EpochShapeError);
+  });
+
+  it('breaks ties by fewer groups', () => {
+    const one32 = { k: 32, groupSize: 32 };
+    const pending = [{ chainId: 1n, nextBatch: 0n, batches: run(0, 100) }];
+    // 1 x 32 takes 32 of one chain, 2 x 16 takes 32 too: same count, same k, fewer groups wins.
+    expect(chooseEpochShape(pending, [l32, one32])!.shape).toBe(one32);
   });
 });

@@ -20,6 +20,20 @@ export function resolveShape(shape: number | AggregationShape): ResolvedShape {
 }
 
 /**
+ * The id of a shape on L1 (`InteropHub.shapeIdOf`): `groups * 2^16 + groupSize` (SPEC "Epoch shape").
+ *
+ * @example
+ * shapeId({ k: 32, groupSize: 16 }); // 2 * 65536 + 16 = 131088
+ */
+export function shapeId(shape: AggregationShape): number {
+  const { groups, groupSize } = resolveShape(shape);
+  if (groups >= 2 ** 16 || groupSize >= 2 ** 16) {
+    throw new EpochShapeError({ details: `groups and groupSize must be below 2^16, got ${groups} x ${groupSize}` });
+  }
+  return groups * 2 ** 16 + groupSize;
+}
+
+/**
  * Splits an update list into the circuit's groups, canonically: a new group starts at the first update, when the
  * chain changes, when the group already holds `groupSize` updates, when the batch number starts an aligned block
  * (`batchNumber % groupSize == 0`) or when it is not the previous one + 1. The circuit needs at most `k / groupSize`

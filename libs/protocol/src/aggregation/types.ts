@@ -43,11 +43,34 @@ export type GroupWitness = {
   sharedSiblings: bigint[];
 };
 
-/** What one aggregation step produced: the circuit's public signals and its private witnesses. */
+/**
+ * One group of an epoch as L1 and the epoch data see it (SPEC "Epoch data"): one chain's consecutive batches
+ * `firstBatch .. firstBatch + batchRoots.length - 1` inside one aligned block, and the chain root after them.
+ */
+export type EpochGroup = {
+  slot: number;
+  chainId: bigint;
+  firstBatch: bigint;
+  /** Chain root after the group's last batch. */
+  chainRoot: bigint;
+  /** keccak batch roots (bytes32), in batch-number order. */
+  batchRoots: Hex[];
+};
+
+/** The public signals of an epoch's proof, in circuit order `[dataCommitment, challenge, evaluation]`. */
+export type EpochPublicSignals = { dataCommitment: bigint; challenge: bigint; evaluation: bigint };
+
+/** What one aggregation step produced: the epoch's groups and data, the proof's public signals and the witnesses. */
 export type AggregationStepResult = {
   oldRoot: bigint;
   newRoot: bigint;
-  commitment: bigint;
+  /** The groups, in order (empty groups are not listed). */
+  groups: EpochGroup[];
+  /** Chain root of its chain after each update, in update order (what the operator signed for that batch). */
+  chainRoots: bigint[];
+  /** The epoch data vector `D` (SPEC "Epoch data"). */
+  data: bigint[];
+  publicSignals: EpochPublicSignals;
   /**
    * Exactly `k / groupSize` group witnesses. An empty group (padding) has all `enabled: 0`, slot 0, chainId 0,
    * firstBatch 0, empty-chain-tree siblings (Z(0..)) and zero shared siblings.

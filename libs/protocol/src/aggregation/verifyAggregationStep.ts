@@ -3,13 +3,17 @@ import { ProtocolError } from '../errors/base';
 import { BN254_FIELD_ORDER } from '../poseidon/bn254FieldOrder';
 import { chainLeaf } from '../poseidon/chainLeaf';
 import { TAG_BATCH } from '../poseidon/domainTags';
-import { poseidon2, poseidon3, poseidon5 } from '../poseidon/poseidon';
+import { poseidon2, poseidon3 } from '../poseidon/poseidon';
 import { poseidonZeroHashes } from '../poseidon/poseidonZeroHashes';
 import { computePoseidonRoot } from '../trees/computePoseidonRoot';
+import { groupHeader } from './epochData';
 import type { AggregationDepths, GroupWitness } from './types';
 
-/** Result of {@link verifyAggregationStep}: the public signals the circuit outputs besides `oldRoot`. */
-export type VerifyAggregationStepReturnType = { newRoot: bigint; commitment: bigint };
+/**
+ * Result of {@link verifyAggregationStep}: the new shared root and the data vector `W` the circuit assembles from its
+ * witness (SPEC "Epoch data"); a valid proof needs `W` to equal L1's `D`, i.e. `epochPublicSignals(data)`.
+ */
+export type VerifyAggregationStepReturnType = { newRoot: bigint; data: bigint[] };
 
 /**
  * Recomputes an aggregation step from its group witnesses alone, exactly as circuits/src/aggregation.circom does.
@@ -19,15 +23,16 @@ export type VerifyAggregationStepReturnType = { newRoot: bigint; commitment: big
  * `batchLeaf(root_j, firstBatch + j)` at o + j and empty leaves after; the new chain root folds it with the same
  * upper siblings. The shared leaf at `slot` goes from `firstBatch == 0 ? 0 : chainLeaf(oldChainRoot, chainId)`
  * (with the empty chain root required when `firstBatch == 0`) to `chainLeaf(newChainRoot, chainId)`, the old shared
- * path must open to the running root, and the commitment absorbs `P5(c, slot, chainId, firstBatch + j, root_j)` per
- * enabled slot. Empty groups pass through and must come after the non-empty ones.
+ * path must open to the running root. Each group contributes `header(slot, chainId, firstBatch, n)`, its new chain
+ * root (0 for an empty group) and its enabled batch-root fields (padding as 0) to the data vector. Empty groups pass
+ * through and must come after the non-empty ones.
  *
  * @throws {InvalidAggregationWitnessError} (index = group) where the circuit's constraints would not be satisfiable.
  *
  * @example
  * const step = state.apply(updates, { k: 4, groupSize: 2 });
- * const { newRoot, commitment } = verifyAggregationStep(step.oldRoot, step.witnesses, { chainDepth: 3, sharedDepth: 2 });
- * newRoot === step.newRoot && commitment === step.commitment; // true
+ * const { newRoot, data } = verifyAggregationStep(step.oldRoot, step.witnesses, { chainDepth: 20, sharedDepth: 10 });
+ * newRoot === step.newRoot && data.join() === step.data.join(); // true
  */
 export function verifyAggregationStep(
   oldRoot: bigint,
@@ -37,7 +42,7 @@ export function verifyAggregationStep(
   const zeros = poseidonZeroHashes(chainDepth);
   const emptyChainRoot = zeros[chainDepth] as bigint;
   let root = oldRoot;
-  let commitment = 0n;
+  const parts: bigint[] = [];
   let padding = false;
   witnesses.forEach((w, index) => {
     const fail = (details: string): never => {
@@ -55,6 +60,8 @@ export function verifyAggregationStep(
     });
     if (n === 0) {
       padding = true;
+      // An empty group passes through: header of its (zero) witness, chain root 0, padding roots 0.
+      parts.push(groupHeader(w.slot, w.chainId, w.firstBatch, 0), 0n, ...new Array<bigint>(m).fill(0n));
       return;
     }
     if (padding) fail('a non-empty group follows an empty one; empty groups must come last');
@@ -68,6 +75,7 @@ export function verifyAggregationStep(
     }
     if (!Number.isInteger(w.slot) || w.slot < 0 || w.slot >= 2 ** sharedDepth) fail(`slot ${w.slot} out of range`);
     if (w.firstBatch < 0n || w.firstBatch >= 2n ** BigInt(chainDepth)) fail(`firstBatch ${w.firstBatch} out of range`);
+    if (w.chainId < 0n || w.chainId >= 1n << 64n) fail(`chainId ${w.chainId} is not a uint64`);
     for (const [name, v] of [
       ['chainId', w.chainId],
       ...w.batchRootFields.map((f, j) => [`batchRootFields[${j}]`, f]),
@@ -99,13 +107,15 @@ export function verifyAggregationStep(
         fail('the shared path does not open to the running shared root');
       }
       root = computePoseidonRoot(chainLeaf(newChainRoot, w.chainId), w.slot, w.sharedSiblings);
-      for (let j = 0; j < n; j++) {
-        commitment = poseidon5(commitment, BigInt(w.slot), w.chainId, w.firstBatch + BigInt(j), w.batchRootFields[j]!);
-      }
+      parts.push(
+        groupHeader(w.slot, w.chainId, w.firstBatch, n),
+        newChainRoot,
+        ...w.batchRootFields.map((f, j) => (j < n ? f : 0n)),
+      );
     } catch (e) {
       if (e instanceof InvalidAggregationWitnessError || !(e instanceof ProtocolError)) throw e;
       fail(e.message);
     }
   });
-  return { newRoot: root, commitment };
+  return { newRoot: root, data: [oldRoot, root, ...parts] };
 }

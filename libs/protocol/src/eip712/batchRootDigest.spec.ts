@@ -7,14 +7,23 @@ import { batchRootTypes } from './types';
 
 const domain = interopHubDomain(31337n, '0x5FbDB2315678afecb367f032d93F642f64180aa3');
 const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
+const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 
 describe('batchRootDigester', () => {
   it('gives the EIP-712 digest viem computes, for any commitment', () => {
     const digest = batchRootDigester(domain);
     fc.assert(
-      fc.property(u64, u64, fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat(2 ** 32 - 1), u64, u64, (...v) => {
-        const [chainId, batchNumber, root, messageCount, firstBlock, lastBlock] = v;
-        const c = { chainId, batchNumber, batchRoot: bytesToHex(root), messageCount, firstBlock, lastBlock };
+      fc.property(u64, u64, bytes32, bytes32, fc.nat(2 ** 32 - 1), u64, u64, (...v) => {
+        const [chainId, batchNumber, root, chainRoot, messageCount, firstBlock, lastBlock] = v;
+        const c = {
+          chainId,
+          batchNumber,
+          batchRoot: bytesToHex(root),
+          chainRoot: bytesToHex(chainRoot),
+          messageCount,
+          firstBlock,
+          lastBlock,
+        };
         const expected = hashTypedData({ domain, types: batchRootTypes, primaryType: 'BatchRoot', message: c });
         expect(bytesToHex(digest(c))).toBe(expected);
       }),
@@ -28,6 +37,7 @@ describe('batchRootDigester', () => {
       chainId: 1n,
       batchNumber: 0n,
       batchRoot: keccak256('0x01'),
+      chainRoot: keccak256('0x02'),
       messageCount: 1,
       firstBlock: 0n,
       lastBlock: 0n,
@@ -35,6 +45,7 @@ describe('batchRootDigester', () => {
     expect(() => digest({ ...c, chainId: 2n ** 64n })).toThrow(RangeError);
     expect(() => digest({ ...c, messageCount: 2 ** 32 })).toThrow(RangeError);
     expect(() => digest({ ...c, batchRoot: '0x01' })).toThrow(RangeError);
+    expect(() => digest({ ...c, chainRoot: '0x01' })).toThrow(RangeError);
   });
 });
 

@@ -3,7 +3,7 @@ import { hashDomain, hexToBytes, keccak256, stringToBytes, type Hex, type TypedD
 import type { BatchRootCommitment } from './types';
 
 const BATCH_ROOT_TYPE =
-  'BatchRoot(uint64 chainId,uint64 batchNumber,bytes32 batchRoot,uint32 messageCount,uint64 firstBlock,uint64 lastBlock)';
+  'BatchRoot(uint64 chainId,uint64 batchNumber,bytes32 batchRoot,bytes32 chainRoot,uint32 messageCount,uint64 firstBlock,uint64 lastBlock)';
 
 /** secp256k1 n / 2: `InteropHub` refuses signatures with a larger s (their malleable twins). */
 export const SECP256K1_HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
@@ -42,16 +42,15 @@ export function batchRootDigester(
     }),
   );
   return (c) => {
-    const struct = new Uint8Array(7 * 32);
+    const struct = new Uint8Array(8 * 32);
     struct.set(typeHash, 0);
     putUint(struct, 32, c.chainId, 64);
     putUint(struct, 64, c.batchNumber, 64);
-    const root = hexToBytes(c.batchRoot);
-    if (root.length !== 32) throw new RangeError(`batchRoot must be 32 bytes, got ${root.length}`);
-    struct.set(root, 96);
-    putUint(struct, 128, BigInt(c.messageCount), 32);
-    putUint(struct, 160, c.firstBlock, 64);
-    putUint(struct, 192, c.lastBlock, 64);
+    struct.set(bytes32(c.batchRoot, 'batchRoot'), 96);
+    struct.set(bytes32(c.chainRoot, 'chainRoot'), 128);
+    putUint(struct, 160, BigInt(c.messageCount), 32);
+    putUint(struct, 192, c.firstBlock, 64);
+    putUint(struct, 224, c.lastBlock, 64);
     const message = new Uint8Array(66);
     message[0] = 0x19;
     message[1] = 0x01;
@@ -77,6 +76,12 @@ export function contractSignatureParts(signature: Hex): { compact: Uint8Array; r
   const s = BigInt(`0x${signature.slice(66, 130)}`);
   if (s > SECP256K1_HALF_ORDER) return undefined;
   return { compact: bytes.subarray(0, 64), recovery: v === 27 ? 0 : 1 };
+}
+
+function bytes32(hex: Hex, what: string): Uint8Array {
+  const b = hexToBytes(hex);
+  if (b.length !== 32) throw new RangeError(`${what} must be 32 bytes, got ${b.length}`);
+  return b;
 }
 
 function putUint(target: Uint8Array, offset: number, value: bigint, bits: number): void {

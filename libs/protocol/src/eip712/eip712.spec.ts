@@ -15,6 +15,7 @@ const commitment = {
   chainId: 31338n,
   batchNumber: 4n,
   batchRoot: keccak256('0x01'),
+  chainRoot: toHex(12345n, { size: 32 }),
   messageCount: 3,
   firstBlock: 10n,
   lastBlock: 20n,
@@ -22,11 +23,11 @@ const commitment = {
 
 describe('EIP-712', () => {
   it('domain and type strings follow the SPEC', () => {
-    expect(domain).toEqual({ name: 'InteropHub', version: '1', chainId: 31337n, verifyingContract: hub });
+    expect(domain).toEqual({ name: 'InteropHub', version: '2', chainId: 31337n, verifyingContract: hub });
     const typeString = (name: string, fields: readonly { name: string; type: string }[]): string =>
       `${name}(${fields.map((f) => `${f.type} ${f.name}`).join(',')})`;
     expect(typeString('BatchRoot', batchRootTypes.BatchRoot)).toBe(
-      'BatchRoot(uint64 chainId,uint64 batchNumber,bytes32 batchRoot,uint32 messageCount,uint64 firstBlock,uint64 lastBlock)',
+      'BatchRoot(uint64 chainId,uint64 batchNumber,bytes32 batchRoot,bytes32 chainRoot,uint32 messageCount,uint64 firstBlock,uint64 lastBlock)',
     );
     expect(typeString('ChainRegistration', chainRegistrationTypes.ChainRegistration)).toBe(
       'ChainRegistration(uint64 chainId,string name,address operator)',
@@ -39,6 +40,9 @@ describe('EIP-712', () => {
     expect(await recoverBatchRootSigner(domain, commitment, sig)).toBe(ANVIL_ADDRESS_0);
     // A different root, domain or batch number recovers someone else.
     expect(await recoverBatchRootSigner(domain, { ...commitment, batchNumber: 5n }, sig)).not.toBe(ANVIL_ADDRESS_0);
+    expect(await recoverBatchRootSigner(domain, { ...commitment, chainRoot: toHex(1n, { size: 32 }) }, sig)).not.toBe(
+      ANVIL_ADDRESS_0,
+    );
     expect(await recoverBatchRootSigner(interopHubDomain(1n, hub), commitment, sig)).not.toBe(ANVIL_ADDRESS_0);
     const digest = hashTypedData({ domain, types: batchRootTypes, primaryType: 'BatchRoot', message: commitment });
     expect(digest).toMatch(/^0x[0-9a-f]{64}$/);

@@ -6,6 +6,7 @@ export const batchRootTypes = {
     { name: 'chainId', type: 'uint64' },
     { name: 'batchNumber', type: 'uint64' },
     { name: 'batchRoot', type: 'bytes32' },
+    { name: 'chainRoot', type: 'bytes32' },
     { name: 'messageCount', type: 'uint32' },
     { name: 'firstBlock', type: 'uint64' },
     { name: 'lastBlock', type: 'uint64' },
@@ -26,6 +27,8 @@ export type BatchRootCommitment = {
   chainId: bigint;
   batchNumber: bigint;
   batchRoot: Hex;
+  /** The chain root after this batch (tree of batches 0..batchNumber), bytes32 of a canonical field element. */
+  chainRoot: Hex;
   messageCount: number;
   firstBlock: bigint;
   lastBlock: bigint;

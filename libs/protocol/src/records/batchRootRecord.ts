@@ -2,10 +2,11 @@ import type { Hex } from 'viem';
 import { z } from 'zod';
 import type { BatchRootCommitment } from '../eip712/types';
 import { bytes32Schema, hexBytesSchema, uint64StringSchema } from '../message/interopMessage';
+import { fieldBytes32Schema } from './fieldBytes32Schema';
 
 /**
- * Value of a record on `interop.batch-roots` (key = chainId as a decimal string), version 1: a batch root signed by
- * the chain operator over the EIP-712 `BatchRoot` typed data (SPEC "EIP-712"). Produced by apps/chain, consumed by
+ * Value of a record on `interop.batch-roots` (key = chainId as a decimal string), version 2: a batch root and the
+ * chain root after it, signed by the chain operator over the EIP-712 `BatchRoot` typed data (SPEC "EIP-712"). Produced by apps/chain, consumed by
  * apps/hub.
  *
  * @example
@@ -13,10 +14,11 @@ import { bytes32Schema, hexBytesSchema, uint64StringSchema } from '../message/in
  */
 export const batchRootRecordSchema = z
   .object({
-    v: z.literal(1),
+    v: z.literal(2),
     chainId: uint64StringSchema,
     batchNumber: uint64StringSchema,
     batchRoot: bytes32Schema,
+    chainRoot: fieldBytes32Schema,
     messageCount: z
       .number()
       .int()
@@ -40,10 +42,11 @@ export type BatchRootRecord = BatchRootCommitment & { signature: Hex };
  */
 export function batchRootRecordToJson(record: BatchRootRecord): string {
   return JSON.stringify({
-    v: 1,
+    v: 2,
     chainId: record.chainId.toString(),
     batchNumber: record.batchNumber.toString(),
     batchRoot: record.batchRoot,
+    chainRoot: record.chainRoot,
     messageCount: record.messageCount,
     firstBlock: record.firstBlock.toString(),
     lastBlock: record.lastBlock.toString(),

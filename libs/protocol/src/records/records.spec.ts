@@ -6,12 +6,15 @@ import { sharedRootRecordSchema, sharedRootRecordToJson, type SharedRootRecord }
 
 const root = ('0x' + 'ab'.repeat(32)) as Hex;
 const signature = ('0x' + '11'.repeat(65)) as Hex;
+/** A canonical field element as bytes32 (a Poseidon root). */
+const chainRoot = ('0x' + '0c'.repeat(32)) as Hex;
 
 describe('Kafka record schemas', () => {
   const batch: BatchRootRecord = {
     chainId: 901n,
     batchNumber: 7n,
     batchRoot: root,
+    chainRoot,
     messageCount: 3,
     firstBlock: 10n,
     lastBlock: 12n,
@@ -19,7 +22,7 @@ describe('Kafka record schemas', () => {
   };
 
   it('round-trips a batch-root record and rejects bad ones with a named field', () => {
-    expect(batchRootRecordSchema.parse(JSON.parse(batchRootRecordToJson(batch)))).toEqual({ v: 1, ...batch });
+    expect(batchRootRecordSchema.parse(JSON.parse(batchRootRecordToJson(batch)))).toEqual({ v: 2, ...batch });
     const bad = { ...JSON.parse(batchRootRecordToJson(batch)), firstBlock: '13' };
     const result = batchRootRecordSchema.safeParse(bad);
     expect(result.success).toBe(false);
@@ -30,7 +33,11 @@ describe('Kafka record schemas', () => {
     expect(batchRootRecordSchema.safeParse({ ...JSON.parse(batchRootRecordToJson(batch)), extra: 1 }).success).toBe(
       false,
     );
-    expect(batchRootRecordSchema.safeParse({ ...JSON.parse(batchRootRecordToJson(batch)), v: 2 }).success).toBe(false);
+    expect(batchRootRecordSchema.safeParse({ ...JSON.parse(batchRootRecordToJson(batch)), v: 1 }).success).toBe(false);
+    // A chain root must be a canonical field element (0xab..ab is above r).
+    expect(
+      batchRootRecordSchema.safeParse({ ...JSON.parse(batchRootRecordToJson(batch)), chainRoot: root }).success,
+    ).toBe(false);
   });
 
   it('round-trips a message record and rejects a leaf index outside the batch', () => {
@@ -64,17 +71,28 @@ describe('Kafka record schemas', () => {
   it('round-trips a shared-root record and requires at least one update', () => {
     const record: SharedRootRecord = {
       epoch: 3n,
-      prevRoot: root,
-      root,
-      commitment: root,
+      prevRoot: chainRoot,
+      root: chainRoot,
+      shapeId: 2 * 65536 + 2,
+      dataCommitment: chainRoot,
       updates: [
-        { slot: 0, chainId: 901n, batchNumber: 7n, batchRoot: root, messageCount: 3, firstBlock: 10n, lastBlock: 12n },
+        {
+          slot: 0,
+          chainId: 901n,
+          batchNumber: 7n,
+          batchRoot: root,
+          chainRoot,
+          messageCount: 3,
+          firstBlock: 10n,
+          lastBlock: 12n,
+        },
       ],
       l1TxHash: root,
       l1BlockNumber: 99n,
     };
     const json = JSON.parse(sharedRootRecordToJson(record));
-    expect(sharedRootRecordSchema.parse(json)).toEqual({ v: 1, ...record });
+    expect(sharedRootRecordSchema.parse(json)).toEqual({ v: 2, ...record });
+    expect(sharedRootRecordSchema.safeParse({ ...json, root }).success).toBe(false);
     expect(sharedRootRecordSchema.safeParse({ ...json, updates: [] }).success).toBe(false);
   });
 });

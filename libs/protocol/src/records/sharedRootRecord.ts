@@ -1,6 +1,7 @@
 import type { Hex } from 'viem';
 import { z } from 'zod';
 import { bytes32Schema, uint64StringSchema } from '../message/interopMessage';
+import { fieldBytes32Schema } from './fieldBytes32Schema';
 
 /** Records on `interop.shared-roots` all use this key, so they stay in one partition, in epoch order. */
 export const SHARED_ROOT_RECORD_KEY = 'shared-root';
@@ -11,6 +12,7 @@ const settledUpdateSchema = z
     chainId: uint64StringSchema,
     batchNumber: uint64StringSchema,
     batchRoot: bytes32Schema,
+    chainRoot: fieldBytes32Schema,
     messageCount: z.number().int().min(1),
     firstBlock: uint64StringSchema,
     lastBlock: uint64StringSchema,
@@ -18,17 +20,23 @@ const settledUpdateSchema = z
   .strict();
 
 /**
- * Value of a record on `interop.shared-roots`, version 1: a shared root settled on L1 (InteropHub `RootSubmitted`),
- * with the updates it applied. Produced by apps/hub once the L1 receipt is in; consumed by apps/bridge and the chain
+ * Value of a record on `interop.shared-roots`, version 2: a shared root settled on L1 (InteropHub `RootSubmitted`),
+ * with the epoch shape it was proved with, its data commitment (the proof's first public signal) and the updates it
+ * applied, each with the chain root after it. Produced by apps/hub once the L1 receipt is in; consumed by apps/bridge and the chain
  * apps. Consumers are idempotent by `epoch`.
  */
 export const sharedRootRecordSchema = z
   .object({
-    v: z.literal(1),
+    v: z.literal(2),
     epoch: uint64StringSchema,
-    prevRoot: bytes32Schema,
-    root: bytes32Schema,
-    commitment: bytes32Schema,
+    prevRoot: fieldBytes32Schema,
+    root: fieldBytes32Schema,
+    shapeId: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 32 - 1),
+    dataCommitment: fieldBytes32Schema,
     updates: z.array(settledUpdateSchema).min(1),
     l1TxHash: bytes32Schema,
     l1BlockNumber: uint64StringSchema,
@@ -41,6 +49,8 @@ export type SettledUpdate = {
   chainId: bigint;
   batchNumber: bigint;
   batchRoot: Hex;
+  /** The chain root after this batch (as its operator signed it). */
+  chainRoot: Hex;
   messageCount: number;
   firstBlock: bigint;
   lastBlock: bigint;
@@ -51,7 +61,9 @@ export type SharedRootRecord = {
   epoch: bigint;
   prevRoot: Hex;
   root: Hex;
-  commitment: Hex;
+  /** L1 id of the epoch shape (SPEC "Epoch shape"). */
+  shapeId: number;
+  dataCommitment: Hex;
   updates: SettledUpdate[];
   l1TxHash: Hex;
   l1BlockNumber: bigint;
@@ -60,11 +72,12 @@ export type SharedRootRecord = {
 /** The JSON value of an `interop.shared-roots` record. */
 export function sharedRootRecordToJson(record: SharedRootRecord): string {
   return JSON.stringify({
-    v: 1,
+    v: 2,
     epoch: record.epoch.toString(),
     prevRoot: record.prevRoot,
     root: record.root,
-    commitment: record.commitment,
+    shapeId: record.shapeId,
+    dataCommitment: record.dataCommitment,
     updates: record.updates.map(settledUpdateToJson),
     l1TxHash: record.l1TxHash,
     l1BlockNumber: record.l1BlockNumber.toString(),
@@ -77,6 +90,7 @@ export function settledUpdateToJson(u: SettledUpdate): {
   chainId: string;
   batchNumber: string;
   batchRoot: Hex;
+  chainRoot: Hex;
   messageCount: number;
   firstBlock: string;
   lastBlock: string;
@@ -86,6 +100,7 @@ export function settledUpdateToJson(u: SettledUpdate): {
     chainId: u.chainId.toString(),
     batchNumber: u.batchNumber.toString(),
     batchRoot: u.batchRoot,
+    chainRoot: u.chainRoot,
     messageCount: u.messageCount,
     firstBlock: u.firstBlock.toString(),
     lastBlock: u.lastBlock.toString(),

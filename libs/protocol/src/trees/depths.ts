@@ -5,22 +5,19 @@ export const CHAIN_DEPTH = 20;
 /** Production shared-tree depth (Poseidon, 1,024 chains). Mirrors circuits/src/aggregation.circom params. */
 export const SHARED_DEPTH = 10;
 
-/** Chain-tree depth of the test instance (unit/int tests, test circuit). */
+/** Chain-tree depth used by unit tests of the tree code only (small, fast); no running network uses it. */
 export const TEST_CHAIN_DEPTH = 3;
-/** Shared-tree depth of the test instance. */
+/** Shared-tree depth used by unit tests of the tree code only. */
 export const TEST_SHARED_DEPTH = 2;
-/** Update slots per aggregation step in the test instance (circuits/instances/test.json `k`). */
-export const TEST_K = 4;
-/** Group size of the test instance's epoch shape (2 groups of 2; SPEC "Epoch shape"). */
-export const TEST_GROUP_SIZE = 2;
-/** The test instance's epoch shape. */
-export const TEST_SHAPE = { k: TEST_K, groupSize: TEST_GROUP_SIZE } as const;
-/** Update slots per aggregation step in the production instance (circuits/instances/prod.json `k`). */
-export const PRODUCTION_K = 32;
-/** Group size of the production instance (2 groups of 16). */
-export const PRODUCTION_GROUP_SIZE = 16;
-/** The production instance's epoch shape. */
-export const PRODUCTION_SHAPE = { k: PRODUCTION_K, groupSize: PRODUCTION_GROUP_SIZE } as const;
+
+/**
+ * The production epoch shapes (SPEC "Epoch shape"), the same as circuits/shapes/*.json (a libs/prover test checks
+ * they agree): `s4` = 2 groups of 2 (latency), `l32` = 2 groups of 16 (throughput).
+ */
+export const PRODUCTION_SHAPES = {
+  s4: { k: 4, groupSize: 2 },
+  l32: { k: 32, groupSize: 16 },
+} as const;
 
 /** Depths of the three trees an inclusion proof walks through. */
 export type TreeDepths = { readonly batchDepth: number; readonly chainDepth: number; readonly sharedDepth: number };
@@ -31,7 +28,7 @@ export const PRODUCTION_DEPTHS: TreeDepths = {
   chainDepth: CHAIN_DEPTH,
   sharedDepth: SHARED_DEPTH,
 };
-/** The test-instance depths (batch depth stays 16, see SPEC "Depths"). */
+/** Small depths for unit tests of the tree code (batch depth stays 16). */
 export const TEST_DEPTHS: TreeDepths = {
   batchDepth: BATCH_DEPTH,
   chainDepth: TEST_CHAIN_DEPTH,
