@@ -4,7 +4,7 @@ include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "./merkle.circom";
 include "./leaves.circom";
-include "./commitment.circom";
+include "./epochData.circom";
 include "./zeros.circom";
 include "./poseidonSplit.circom";
 
@@ -45,14 +45,19 @@ function log2Exact(m) {
 //   - "the slot belongs to chainId and held its old chain root" / "nothing else in the shared tree changed": as in
 //     the one-update design, old shared leaf folded at slot must give rootIn; the new one is folded with the same
 //     siblings.
+//   - "these are the chain, batch numbers and batch roots L1 checked and signed": the group outputs its header,
+//     new chain root and batch roots into the epoch data, which Aggregation commits to and evaluates at L1's
+//     challenge; L1 evaluates its own calldata (with the registered slot) at the same point.
 template AggregationGroup(M, CHAIN_DEPTH, SHARED_DEPTH) {
     var LOG_M = log2Exact(M);
     var UPPER = CHAIN_DEPTH - LOG_M;
     assert(LOG_M >= 1);
     assert(UPPER >= 0);
+    // The header's field widths (SPEC.md "Epoch data").
+    assert(CHAIN_DEPTH <= 64);
+    assert(SHARED_DEPTH <= 32);
 
     signal input rootIn;           // shared root before this group
-    signal input commitmentIn;     // updates commitment before this group
 
     signal input enabled[M];
     signal input slot;
@@ -64,7 +69,9 @@ template AggregationGroup(M, CHAIN_DEPTH, SHARED_DEPTH) {
     signal input sharedSiblings[SHARED_DEPTH];
 
     signal output rootOut;
-    signal output commitmentOut;
+    signal output header;          // header(slot, chainId, firstBatch, count), 0 for an empty group
+    signal output chainRootOut;    // the new chain root, 0 for an empty group
+    signal output rootOutField[M]; // the batch-root fields, 0 for padding
 
     // enabled is boolean and a prefix: a value like 2 would scale the mixes below instead of selecting, and a
     // prefix keeps the layout canonical (update j is batch firstBatch + j; no holes).
@@ -77,7 +84,7 @@ template AggregationGroup(M, CHAIN_DEPTH, SHARED_DEPTH) {
     signal active <== enabled[0];
 
     // Range checks that double as path directions: slot < 2^SHARED_DEPTH, firstBatch < 2^CHAIN_DEPTH, so the
-    // positions are exactly the numbers the commitment (and L1) sees (no aliasing modulo the field order).
+    // positions are exactly the numbers the header (and L1) sees (no aliasing modulo the field order).
     component slotBits = Num2Bits(SHARED_DEPTH);
     slotBits.in <== slot;
     component batchBits = Num2Bits(CHAIN_DEPTH);
@@ -255,45 +262,32 @@ template AggregationGroup(M, CHAIN_DEPTH, SHARED_DEPTH) {
     // An inactive group is an exact no-op on the root.
     rootOut <== rootIn + active * (newShared.root - rootIn);
 
-    // Commitment over the enabled updates only, in order (same format as L1: P5(c, slot, chainId, batch, root)).
-    // c' = P5(c, slot, chainId, batchNumber, batchRootField) (commitment.circom CommitmentStep); slot and chainId
-    // are the group's, so their first-round S-boxes are computed once for the M steps.
-    component cCap = PoseidonSbox(6, 0);
-    cCap.in <== 0;
-    component cSlot = PoseidonSbox(6, 2);
-    cSlot.in <== slot;
-    component cChainId = PoseidonSbox(6, 3);
-    cChainId.in <== chainId;
-    component cPrev[M];
-    component cBatch[M];
-    component cRoot[M];
-    component step[M];
-    signal c[M + 1];
-    c[0] <== commitmentIn;
+    // This group's part of the epoch data (SPEC.md "Epoch data"): its header, its new chain root and its batch
+    // roots, each forced to 0 where the epoch data has 0 (an empty group, padding slots), so no entry of the data is
+    // a free value. The header packs (count, firstBatch, chainId, slot) into one field element; the range checks
+    // (count <= M, firstBatch < 2^CHAIN_DEPTH <= 2^64, chainId < 2^64, slot < 2^SHARED_DEPTH <= 2^32) make the
+    // packing injective, so the header L1 computes from ITS values can only match these values.
+    component chainIdBits = Num2Bits(64);
+    chainIdBits.in <== chainId;
+    var count = 0;
     for (var j = 0; j < M; j++) {
-        cPrev[j] = PoseidonSbox(6, 1);
-        cPrev[j].in <== c[j];
-        cBatch[j] = PoseidonSbox(6, 4);
-        cBatch[j].in <== firstBatch + j;
-        cRoot[j] = PoseidonSbox(6, 5);
-        cRoot[j].in <== batchRootField[j];
-        step[j] = PoseidonFromSboxes(5);
-        step[j].sbox0 <== [cCap.out, cPrev[j].out, cSlot.out, cChainId.out, cBatch[j].out, cRoot[j].out];
-        c[j + 1] <== c[j] + enabled[j] * (step[j].out - c[j]);
+        count += enabled[j];
     }
-    commitmentOut <== c[M];
+    header <== count + firstBatch * (1 << 32) + chainId * (1 << 96) + slot * (1 << 160);
+    chainRootOut <== active * newChain.root;
+    for (var j = 0; j < M; j++) {
+        rootOutField[j] <== enabled[j] * batchRootField[j];
+    }
 }
 
-// Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH): K = G*M update slots in G groups of M, applied in order.
-// Public signals, in this order (SPEC.md): [oldRoot, newRoot, commitment]. They are declared as public INPUTS
-// (not outputs) because circom lists outputs before inputs; declaring all three as inputs keeps the order the
-// L1 verifier and libs/prover expect.
-template Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH) {
+// AggregationSteps(G, M, CHAIN_DEPTH, SHARED_DEPTH): the G groups applied in order from oldRoot, and the epoch data
+// vector they produce (SPEC.md "Epoch data": data[0] = oldRoot, data[1] = the new root, then per group its header,
+// new chain root and M batch roots). Every constraint on the trees lives here; Aggregation below only binds the data
+// to the public signals.
+template AggregationSteps(G, M, CHAIN_DEPTH, SHARED_DEPTH) {
     var LOG_M = log2Exact(M);
+    var N = 2 + G * (M + 2);
     signal input oldRoot;
-    signal input newRoot;
-    signal input commitment;
-
     signal input enabled[G][M];
     signal input slot[G];
     signal input chainId[G];
@@ -302,13 +296,12 @@ template Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH) {
     signal input lowSiblings[G][LOG_M];
     signal input upperSiblings[G][CHAIN_DEPTH - LOG_M];
     signal input sharedSiblings[G][SHARED_DEPTH];
+    signal output data[N];
 
     component groups[G];
     signal root[G + 1];
-    signal acc[G + 1];
     root[0] <== oldRoot;
-    // c0 = 0: the commitment of an empty update list.
-    acc[0] <== 0;
+    data[0] <== oldRoot;
 
     for (var g = 0; g < G; g++) {
         // Active groups are a prefix (canonical layout; an empty group is only padding at the end).
@@ -317,7 +310,6 @@ template Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH) {
         }
         groups[g] = AggregationGroup(M, CHAIN_DEPTH, SHARED_DEPTH);
         groups[g].rootIn <== root[g];
-        groups[g].commitmentIn <== acc[g];
         groups[g].enabled <== enabled[g];
         groups[g].slot <== slot[g];
         groups[g].chainId <== chainId[g];
@@ -327,10 +319,55 @@ template Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH) {
         groups[g].upperSiblings <== upperSiblings[g];
         groups[g].sharedSiblings <== sharedSiblings[g];
         root[g + 1] <== groups[g].rootOut;
-        acc[g + 1] <== groups[g].commitmentOut;
+        var base = 2 + g * (M + 2);
+        data[base] <== groups[g].header;
+        data[base + 1] <== groups[g].chainRootOut;
+        for (var j = 0; j < M; j++) {
+            data[base + 2 + j] <== groups[g].rootOutField[j];
+        }
     }
+    data[1] <== root[G];
+}
 
-    // The public values of the step are checked against the computed ones.
-    newRoot === root[G];
-    commitment === acc[G];
+// Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH): one epoch of shape (G, M), K = G*M update slots in G groups of M,
+// applied in order. Public signals, in this order (SPEC.md "Epoch data"): [dataCommitment, challenge, evaluation]
+// (declared first, so circom lists them in this order). The old and new shared roots are not public signals: they
+// are entries 0 and 1 of the epoch data, which the evaluation binds to L1's calldata (L1 puts its current root
+// there), like every header, chain root and batch root.
+template Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH) {
+    var LOG_M = log2Exact(M);
+    var N = 2 + G * (M + 2);
+    signal input dataCommitment;
+    signal input challenge;
+    signal input evaluation;
+
+    signal input oldRoot;
+    signal input enabled[G][M];
+    signal input slot[G];
+    signal input chainId[G];
+    signal input firstBatch[G];
+    signal input batchRootField[G][M];
+    signal input lowSiblings[G][LOG_M];
+    signal input upperSiblings[G][CHAIN_DEPTH - LOG_M];
+    signal input sharedSiblings[G][SHARED_DEPTH];
+
+    component steps = AggregationSteps(G, M, CHAIN_DEPTH, SHARED_DEPTH);
+    steps.oldRoot <== oldRoot;
+    steps.enabled <== enabled;
+    steps.slot <== slot;
+    steps.chainId <== chainId;
+    steps.firstBatch <== firstBatch;
+    steps.batchRootField <== batchRootField;
+    steps.lowSiblings <== lowSiblings;
+    steps.upperSiblings <== upperSiblings;
+    steps.sharedSiblings <== sharedSiblings;
+
+    component commitment = EpochDataCommitment(N);
+    commitment.data <== steps.data;
+    dataCommitment === commitment.out;
+    // challenge needs no constraint: L1 draws it (keccak over dataCommitment and its own data) and passes it in.
+    component evaluate = EvaluateAt(N);
+    evaluate.coeffs <== steps.data;
+    evaluate.x <== challenge;
+    evaluation === evaluate.out;
 }

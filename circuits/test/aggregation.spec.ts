@@ -1,37 +1,36 @@
-// Aggregation(G=2, M=2, CHAIN_DEPTH=3, SHARED_DEPTH=2) (circuits/src/aggregation.circom, the compiled test instance)
-// against libs/protocol AggregationState / verifyAggregationStep: valid steps pass and reproduce libs/protocol's
-// newRoot and commitment; each kind of lie fails.
-import path from 'node:path';
-
+// The aggregation template (circuits/src/aggregation.circom) with SMALL parameters, 2 groups of 2 at chain depth 3
+// and shared depth 2 (test/circuits/aggregation_small*.circom), against libs/protocol AggregationState /
+// verifyAggregationStep: valid steps pass and give exactly libs/protocol's epoch data and public signals; each kind
+// of lie fails. The lies run on AggregationSteps (the tree constraints, data as outputs), so a rejection cannot come
+// from the public signals. The production shapes are the same template at depths 20/10 (vectors.spec.ts).
 import {
   AggregationState,
   batchLeaf,
-  chainLeaf,
-  computePoseidonRoot,
-  poseidon5,
   TEST_CHAIN_DEPTH,
-  TEST_SHAPE,
   TEST_SHARED_DEPTH,
   toField,
-  updatesCommitment,
   verifyAggregationStep,
   type AggregationStepResult,
+  type EpochPublicSignals,
   type Update,
 } from '@interop/protocol';
 import { buildCircuitInput, type CircuitInput } from '@interop/prover';
-import { ensureTestCircuit } from '@interop/prover/testing/ensureTestCircuit';
 import { releaseSnarkjs } from '@interop/prover/testing/releaseSnarkjs';
 
-import { checkConstraints, witness, type Circuit } from './witness';
+import { checkConstraints, compileHarness, witness, type Circuit } from './witness';
 
 jest.setTimeout(20 * 60_000);
 
 const depths = { chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH };
+const SHAPE = { k: 4, groupSize: 2 };
+/** Data vector length of the harness: 2 + G * (M + 2). */
+const N = 2 + 2 * (2 + 2);
 let circuit: Circuit;
+let steps: Circuit;
 
-beforeAll(async () => {
-  const a = await ensureTestCircuit('test');
-  circuit = { wasm: a.wasm, r1cs: a.r1cs, calculator: path.join(path.dirname(a.wasm), 'witness_calculator.js') };
+beforeAll(() => {
+  circuit = compileHarness('aggregation_small');
+  steps = compileHarness('aggregation_small_steps');
 });
 
 afterAll(releaseSnarkjs);
@@ -45,13 +44,14 @@ const up = (c: { slot: number; chainId: bigint }, batchNumber: number, r: number
   batchNumber: BigInt(batchNumber),
   batchRoot: root(r),
 });
+/** Public signals for inputs of lies (AggregationSteps has none). */
+const NO_SIGNALS: EpochPublicSignals = { dataCommitment: 0n, challenge: 0n, evaluation: 0n };
 
 function inputOf(step: AggregationStepResult): CircuitInput {
-  return buildCircuitInput(step.witnesses, step.oldRoot, step.newRoot, step.commitment);
+  return buildCircuitInput(step.witnesses, step.oldRoot, step.publicSignals);
 }
 
-/** The circuit accepts iff the witness calculator's asserts pass; newRoot/commitment are public inputs checked
- * with ===, so acceptance with libs/protocol's values means the circuit computed exactly those. */
+/** The full circuit accepts iff the witness calculator's asserts pass (the public signals are checked with ===). */
 async function accepts(input: CircuitInput): Promise<boolean> {
   try {
     await witness(circuit, input);
@@ -61,10 +61,31 @@ async function accepts(input: CircuitInput): Promise<boolean> {
   }
 }
 
+/** The input of AggregationSteps: the circuit input without its public signals. */
+function stepsInput(input: CircuitInput): Record<string, unknown> {
+  const { dataCommitment: _c, challenge: _z, evaluation: _y, ...rest } = input;
+  return rest;
+}
+
+/** AggregationSteps' epoch data for `input`, or undefined when its tree constraints reject it. */
+async function stepsData(input: CircuitInput): Promise<bigint[] | undefined> {
+  try {
+    const w = await witness(steps, stepsInput(input));
+    return w.slice(1, 1 + N);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True iff the tree constraints accept the witness (whatever the public signals). */
+async function stepsAccept(input: CircuitInput): Promise<boolean> {
+  return (await stepsData(input)) !== undefined;
+}
+
 /** A state with A at batches 0..1 and B at batch 0 (one step: groups [A0, A1], [B0]). */
 function seeded(): { state: AggregationState; first: AggregationStepResult } {
   const state = new AggregationState(depths);
-  const first = state.apply([up(A, 0, 1), up(A, 1, 2), up(B, 0, 3)], TEST_SHAPE);
+  const first = state.apply([up(A, 0, 1), up(A, 1, 2), up(B, 0, 3)], SHAPE);
   return { state, first };
 }
 
@@ -74,12 +95,12 @@ describe('valid steps', () => {
     const steps = [
       first,
       // [A2] at block [2, 4) offset 0, [B1] at block [0, 2) offset 1.
-      state.apply([up(A, 2, 4), up(B, 1, 5)], TEST_SHAPE),
+      state.apply([up(A, 2, 4), up(B, 1, 5)], SHAPE),
       // [A3] ends block [2, 4), [A4, A5] fill block [4, 6).
-      state.apply([up(A, 3, 6), up(A, 4, 7), { ...up(A, 5, 0), batchRoot: `0x${'ff'.repeat(32)}` }], TEST_SHAPE),
+      state.apply([up(A, 3, 6), up(A, 4, 7), { ...up(A, 5, 0), batchRoot: `0x${'ff'.repeat(32)}` }], SHAPE),
       // [B2, B3], then a new chain's first batch [C0].
-      state.apply([up(B, 2, 8), up(B, 3, 9), up(C, 0, 10)], TEST_SHAPE),
-      state.apply([], TEST_SHAPE),
+      state.apply([up(B, 2, 8), up(B, 3, 9), up(C, 0, 10)], SHAPE),
+      state.apply([], SHAPE),
     ];
     expect(steps[2]!.witnesses.map((w) => w.enabled)).toEqual([
       [1, 0],
@@ -89,34 +110,36 @@ describe('valid steps', () => {
     for (const step of steps) {
       expect(verifyAggregationStep(step.oldRoot, step.witnesses, depths)).toEqual({
         newRoot: step.newRoot,
-        commitment: step.commitment,
+        data: step.data,
       });
       const input = inputOf(step);
       expect(await accepts(input)).toBe(true);
       // ... and the witness satisfies every R1CS constraint, not only the witness generator's asserts.
       expect(await checkConstraints(circuit, input as unknown as Record<string, unknown>)).toBe(true);
-      // The same step with any other newRoot or commitment is rejected: the circuit's values are libs/protocol's.
-      expect(await accepts({ ...input, newRoot: (step.newRoot + 1n).toString() })).toBe(false);
-      expect(await accepts({ ...input, commitment: (step.commitment + 1n).toString() })).toBe(false);
+      // Its epoch data is libs/protocol's, entry for entry.
+      expect(await stepsData(input)).toEqual(step.data);
+      // Any other public signal is rejected: the circuit's values are libs/protocol's.
+      const bump = (x: string): string => (BigInt(x) + 1n).toString();
+      expect(await accepts({ ...input, dataCommitment: bump(input.dataCommitment) })).toBe(false);
+      expect(await accepts({ ...input, challenge: bump(input.challenge) })).toBe(false);
+      expect(await accepts({ ...input, evaluation: bump(input.evaluation) })).toBe(false);
     }
   });
 });
 
 describe('invalid steps', () => {
-  it('wrong slot (same siblings, commitment recomputed) fails', async () => {
+  it('wrong slot (same siblings) fails', async () => {
     const { state } = seeded();
-    const step = state.apply([up(A, 2, 4)], TEST_SHAPE);
-    const lie: Update[] = [{ ...up(A, 2, 4), slot: 1 }];
-    const input = { ...inputOf(step), slot: ['1', '0'], commitment: updatesCommitment(lie).toString() };
-    expect(await accepts(input)).toBe(false);
+    const step = state.apply([up(A, 2, 4)], SHAPE);
+    const input = { ...inputOf(step), slot: ['1', '0'] };
+    expect(await stepsAccept(input)).toBe(false);
   });
 
-  it('wrong index: another first batch number (same siblings, commitment recomputed) fails', async () => {
+  it('wrong index: another first batch number (same siblings) fails', async () => {
     const { state } = seeded();
-    const step = state.apply([up(B, 1, 4)], TEST_SHAPE);
-    const lie: Update[] = [up(B, 3, 4)];
-    const input = { ...inputOf(step), firstBatch: ['3', '0'], commitment: updatesCommitment(lie).toString() };
-    expect(await accepts(input)).toBe(false);
+    const step = state.apply([up(B, 1, 4)], SHAPE);
+    const input = { ...inputOf(step), firstBatch: ['3', '0'] };
+    expect(await stepsAccept(input)).toBe(false);
   });
 
   it('a non-empty slot: overwriting a filled chain leaf fails', async () => {
@@ -124,17 +147,14 @@ describe('invalid steps', () => {
     // A holds batches 0 and 1. Claim batch 1 again: the path of leaf 1 (sibling = leaf 0) with leaf 1 "empty".
     const tree = state.chainTree(A.chainId)!;
     const proof1 = tree.proof(1);
-    const w = state.clone().apply([up(A, 2, 5)], TEST_SHAPE).witnesses[0]!;
-    const forgedChain = computePoseidonRoot(batchLeaf(root(5), 1n), 1, proof1.siblings);
-    const newRoot = computePoseidonRoot(chainLeaf(forgedChain, A.chainId), A.slot, w.sharedSiblings);
+    const w = state.clone().apply([up(A, 2, 5)], SHAPE).witnesses[0]!;
     const input = buildCircuitInput(
       [{ ...w, firstBatch: 1n, lowSiblings: proof1.siblings.slice(0, 1), upperSiblings: proof1.siblings.slice(1) }],
       state.sharedRoot,
-      newRoot,
-      updatesCommitment([up(A, 1, 5)]),
+      NO_SIGNALS,
     );
     const padded = { ...input, ...padGroup(input, state) };
-    expect(await accepts(padded)).toBe(false);
+    expect(await stepsAccept(padded)).toBe(false);
     // A non-empty position to the right of the new leaf inside the block is refused too: claim B's batch 0 slot
     // (filled) is free by pretending B starts over at position 0 with its real right neighbour... B holds only 0,
     // so use A's block [0, 2) from position 0 with lowSiblings[0] = leaf 1 (must be Z(0) = 0 on the right).
@@ -142,66 +162,84 @@ describe('invalid steps', () => {
     const input2 = buildCircuitInput(
       [{ ...w, firstBatch: 0n, lowSiblings: proof0.siblings.slice(0, 1), upperSiblings: proof0.siblings.slice(1) }],
       state.sharedRoot,
-      newRoot,
-      updatesCommitment([up(A, 0, 5)]),
+      NO_SIGNALS,
     );
-    expect(await accepts({ ...input2, ...padGroup(input2, state) })).toBe(false);
+    expect(await stepsAccept({ ...input2, ...padGroup(input2, state) })).toBe(false);
   });
 
   it('a first batch into a slot that is not empty (another chain holds it) fails', async () => {
     const { state } = seeded();
     const intruder: Update = { slot: A.slot, chainId: 99n, batchNumber: 0n, batchRoot: root(7) };
-    const fresh = new AggregationState(depths).apply([intruder], TEST_SHAPE);
+    const fresh = new AggregationState(depths).apply([intruder], SHAPE);
     const sharedSiblings = state.sharedTree.siblings(A.slot);
     const w = fresh.witnesses[0]!;
-    const newChainRoot = computePoseidonRoot(batchLeaf(root(7), 0n), 0, [...w.lowSiblings, ...w.upperSiblings]);
-    const newRoot = computePoseidonRoot(chainLeaf(newChainRoot, 99n), A.slot, sharedSiblings);
-    const input = buildCircuitInput(
-      [{ ...w, sharedSiblings }, fresh.witnesses[1]!],
-      state.sharedRoot,
-      newRoot,
-      updatesCommitment([intruder]),
-    );
-    expect(await accepts(input)).toBe(false);
+    const input = buildCircuitInput([{ ...w, sharedSiblings }, fresh.witnesses[1]!], state.sharedRoot, NO_SIGNALS);
+    expect(await stepsAccept(input)).toBe(false);
   });
 
   it('a first batch whose chain tree is not empty (forged siblings) fails', async () => {
     const { state } = seeded();
-    const step = state.clone().apply([up(C, 0, 8)], TEST_SHAPE);
+    const step = state.clone().apply([up(C, 0, 8)], SHAPE);
     const w = step.witnesses[0]!;
     // Upper siblings claiming block [2, 4) already holds something.
     const forgedUpper = [batchLeaf(root(9), 2n), w.upperSiblings[1]!];
-    const newChainRoot = computePoseidonRoot(batchLeaf(root(8), 0n), 0, [...w.lowSiblings, ...forgedUpper]);
-    const newRoot = computePoseidonRoot(chainLeaf(newChainRoot, C.chainId), C.slot, w.sharedSiblings);
     const input = buildCircuitInput(
       [{ ...w, upperSiblings: forgedUpper }, step.witnesses[1]!],
       step.oldRoot,
-      newRoot,
-      step.commitment,
+      NO_SIGNALS,
     );
-    expect(await accepts(input)).toBe(false);
+    expect(await stepsAccept(input)).toBe(false);
   });
 
-  it('a wrong commitment fails', async () => {
+  it('a witness whose data differs from the public signals fails, and padding never reaches the data', async () => {
     const { state } = seeded();
-    const step = state.apply([up(B, 1, 3)], TEST_SHAPE);
-    expect(await accepts({ ...inputOf(step), commitment: (step.commitment + 1n).toString() })).toBe(false);
-    // Committing to a different batch root than the one put in the tree fails too.
-    const other = poseidon5(0n, BigInt(B.slot), B.chainId, 1n, toField(root(4)));
-    expect(await accepts({ ...inputOf(step), commitment: other.toString() })).toBe(false);
+    const step = state.apply([up(B, 1, 3)], SHAPE);
+    const honest = inputOf(step);
+    // Another batch root in the tree: a valid step of its own (the trees accept it) but not the one the public
+    // signals commit to, so the full circuit refuses it.
+    const other: CircuitInput = {
+      ...honest,
+      batchRootField: [[toField(root(4)).toString(), '0'], honest.batchRootField[1]!],
+    };
+    expect(await stepsAccept(other)).toBe(true);
+    expect(await accepts(other)).toBe(false);
+    // A nonzero value in a padding slot changes nothing: the data has 0 there and the proof still verifies.
+    const padded: CircuitInput = {
+      ...honest,
+      batchRootField: [
+        [honest.batchRootField[0]![0]!, '5'],
+        ['6', '7'],
+      ],
+    };
+    expect(await stepsData(padded)).toEqual(step.data);
+    expect(await accepts(padded)).toBe(true);
+  });
+
+  it('a chain id beyond 64 bits fails the header range check', async () => {
+    const { state } = seeded();
+    // A new chain's first batch into an empty slot: the trees accept any chain id there (L1 checks the registry),
+    // so only the range check stops 2^64 + 30 from posing as chain 30 in the header.
+    const wide = { ...up(C, 0, 8), chainId: C.chainId + (1n << 64n) };
+    const honest = state.clone().apply([up(C, 0, 8)], SHAPE);
+    const w = state.clone().apply([{ ...up(C, 0, 8), chainId: 99n }], SHAPE).witnesses;
+    const input = buildCircuitInput([{ ...w[0]!, chainId: wide.chainId }, w[1]!], honest.oldRoot, NO_SIGNALS);
+    expect(await stepsAccept(inputOf(honest))).toBe(true);
+    expect(await stepsAccept(input)).toBe(false);
   });
 
   it('a wrong old root fails', async () => {
     const { state, first } = seeded();
-    const step = state.apply([up(A, 2, 3)], TEST_SHAPE);
-    expect(await accepts({ ...inputOf(step), oldRoot: first.oldRoot.toString() })).toBe(false);
-    expect(await accepts({ ...inputOf(step), oldRoot: (step.oldRoot + 1n).toString() })).toBe(false);
+    const step = state.apply([up(A, 2, 3)], SHAPE);
+    expect(await stepsAccept({ ...inputOf(step), oldRoot: first.oldRoot.toString() })).toBe(false);
+    expect(await stepsAccept({ ...inputOf(step), oldRoot: (step.oldRoot + 1n).toString() })).toBe(false);
   });
 
-  it('a group mixing two chains fails', async () => {
+  it('a group mixing two chains fails against the honest public signals', async () => {
     const { state } = seeded();
-    // Honest: [A2] and [B1] in two groups. Lie: both in group 0 (the group has one slot and chainId).
-    const step = state.clone().apply([up(A, 2, 4), up(B, 1, 5)], TEST_SHAPE);
+    // Honest: [A2] and [B1] in two groups. Lie: both in group 0 (the group has one slot and chainId), i.e. B's root
+    // filed as A's batch 3. As a tree step that is valid (A gets batches 2 and 3); what refuses it is that its data
+    // (one group of A with two batches) is not the data L1 evaluates (two groups, the second B's).
+    const step = state.clone().apply([up(A, 2, 4), up(B, 1, 5)], SHAPE);
     const ok = inputOf(step);
     const input: CircuitInput = {
       ...ok,
@@ -221,36 +259,37 @@ describe('invalid steps', () => {
       sharedSiblings: [ok.sharedSiblings[0]!, ['0', '0']],
     };
     expect(await accepts(ok)).toBe(true);
+    expect(await stepsAccept(input)).toBe(true);
+    expect(await stepsData(input)).not.toEqual(step.data);
     expect(await accepts(input)).toBe(false);
   });
 
   it('a group crossing an alignment boundary fails', async () => {
     const state = new AggregationState(depths);
-    state.apply([up(A, 0, 1)], TEST_SHAPE);
+    state.apply([up(A, 0, 1)], SHAPE);
     // [A1, A2] would write positions 1 and 2: block [0, 2) and block [2, 4). The shape refuses it in TS ...
     const lie = [up(A, 1, 2), up(A, 2, 3)];
     expect(() => state.clone().apply(lie, { k: 2, groupSize: 2 })).toThrow(/epoch shape/);
     // ... and the circuit refuses the group that commits to both while the block subtree only has room for A1
-    // (A2 would fall off the subtree): the root of [A1] alone with the commitment of [A1, A2].
-    const onlyA1 = state.clone().apply([up(A, 1, 2)], TEST_SHAPE);
+    // (A2 would fall off the subtree).
+    const onlyA1 = state.clone().apply([up(A, 1, 2)], SHAPE);
     const w = onlyA1.witnesses;
     const input = buildCircuitInput(
       [{ ...w[0]!, enabled: [1, 1], batchRootFields: [toField(root(2)), toField(root(3))] }, w[1]!],
       onlyA1.oldRoot,
-      onlyA1.newRoot,
-      updatesCommitment(lie),
+      NO_SIGNALS,
     );
-    expect(await accepts(inputOf(onlyA1))).toBe(true);
-    expect(await accepts(input)).toBe(false);
+    expect(await stepsAccept(inputOf(onlyA1))).toBe(true);
+    expect(await stepsAccept(input)).toBe(false);
   });
 
   it('a real update after padding fails (inside a group and as a group after an empty one)', async () => {
     const { state } = seeded();
-    const step = state.apply([up(A, 2, 3)], TEST_SHAPE);
+    const step = state.apply([up(A, 2, 3)], SHAPE);
     const ok = inputOf(step);
-    expect(await accepts(ok)).toBe(true);
+    expect(await stepsAccept(ok)).toBe(true);
     expect(
-      await accepts({
+      await stepsAccept({
         ...ok,
         enabled: [
           ['0', '1'],
@@ -270,14 +309,14 @@ describe('invalid steps', () => {
       upperSiblings: swap(ok.upperSiblings),
       sharedSiblings: swap(ok.sharedSiblings),
     };
-    expect(await accepts(groupsSwapped)).toBe(false);
+    expect(await stepsAccept(groupsSwapped)).toBe(false);
   });
 
   it('a non-boolean enabled fails', async () => {
     const { state } = seeded();
-    const step = state.apply([up(A, 2, 3)], TEST_SHAPE);
+    const step = state.apply([up(A, 2, 3)], SHAPE);
     expect(
-      await accepts({
+      await stepsAccept({
         ...inputOf(step),
         enabled: [
           ['2', '0'],
@@ -289,26 +328,25 @@ describe('invalid steps', () => {
 
   it('a first batch number beyond the chain tree (2^CHAIN_DEPTH) fails the range check', async () => {
     const { state } = seeded();
-    const step = state.apply([up(A, 2, 3)], TEST_SHAPE);
+    const step = state.apply([up(A, 2, 3)], SHAPE);
     const big = 2n ** BigInt(TEST_CHAIN_DEPTH) + 2n; // same low bits as 2
     const input = {
       ...inputOf(step),
       firstBatch: [big.toString(), '0'],
-      commitment: updatesCommitment([{ ...up(A, 2, 3), batchNumber: big }]).toString(),
     };
-    expect(await accepts(input)).toBe(false);
+    expect(await stepsAccept(input)).toBe(false);
   });
 });
 
 /** The empty chain tree's upper siblings (what an empty group carries). */
 function emptyUpper(): string[] {
-  const pad = new AggregationState(depths).apply([], TEST_SHAPE).witnesses[0]!;
+  const pad = new AggregationState(depths).apply([], SHAPE).witnesses[0]!;
   return pad.upperSiblings.map(String);
 }
 
 /** Makes a one-group input two groups long with an empty second group. */
 function padGroup(input: CircuitInput, state: AggregationState): Partial<CircuitInput> {
-  const pad = buildCircuitInput(state.clone().apply([], TEST_SHAPE).witnesses, 0n, 0n, 0n);
+  const pad = buildCircuitInput(state.clone().apply([], SHAPE).witnesses, 0n, NO_SIGNALS);
   const two = <T>(xs: T[], p: T[]): T[] => (xs.length >= 2 ? xs : [xs[0]!, p[1]!]);
   return {
     enabled: two(input.enabled, pad.enabled),

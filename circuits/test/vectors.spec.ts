@@ -1,14 +1,14 @@
-// The circuit against libs/protocol/test-vectors/aggregation.json (the vectors that also pin TS and Solidity):
-// every step's witnesses satisfy the test instance with exactly the vector's public signals.
+// The circuit against libs/protocol/test-vectors/aggregation.json (the vectors that also pin TS and Solidity): every
+// step of every production shape (circuits/shapes) satisfies the circuit with exactly the vector's public signals,
+// and no other evaluation.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { GroupWitness } from '@interop/protocol';
 import { buildCircuitInput } from '@interop/prover';
-import { ensureTestCircuit } from '@interop/prover/testing/ensureTestCircuit';
 import { releaseSnarkjs } from '@interop/prover/testing/releaseSnarkjs';
 
-import { checkConstraints, ROOT, witness, type Circuit } from './witness';
+import { checkConstraints, compileAggregation, ROOT, witness } from './witness';
 
 jest.setTimeout(20 * 60_000);
 
@@ -23,37 +23,44 @@ type RawWitness = Pick<GroupWitness, 'enabled' | 'slot'> & {
 type Vectors = {
   chainDepth: number;
   sharedDepth: number;
-  k: number;
-  groupSize: number;
-  steps: {
-    epoch: number;
-    oldRoot: string;
-    newRoot: string;
-    commitment: string;
-    publicSignals: string[];
-    witnesses: RawWitness[];
+  shapes: {
+    name: string;
+    k: number;
+    groupSize: number;
+    groups: number;
+    steps: { epoch: number; oldRoot: string; publicSignals: string[]; witnesses: RawWitness[] }[];
   }[];
 };
+type ShapeFile = { name: string; groups: number; groupSize: number; chainDepth: number; sharedDepth: number };
 
 const vectors = JSON.parse(
   readFileSync(path.join(ROOT, 'libs', 'protocol', 'test-vectors', 'aggregation.json'), 'utf8'),
 ) as Vectors;
-let circuit: Circuit;
+const shapeFile = (name: string): ShapeFile =>
+  JSON.parse(readFileSync(path.join(ROOT, 'circuits', 'shapes', `${name}.json`), 'utf8')) as ShapeFile;
 
-beforeAll(async () => {
-  const a = await ensureTestCircuit('test');
-  circuit = { wasm: a.wasm, r1cs: a.r1cs, calculator: path.join(path.dirname(a.wasm), 'witness_calculator.js') };
-});
 afterAll(releaseSnarkjs);
 
-it('uses the test instance parameters', () => {
-  expect([vectors.chainDepth, vectors.sharedDepth, vectors.k, vectors.groupSize]).toEqual([3, 2, 4, 2]);
-  expect(vectors.steps.length).toBeGreaterThan(0);
+it('covers every production shape with its parameters', () => {
+  for (const s of vectors.shapes) {
+    expect(shapeFile(s.name)).toMatchObject({
+      groups: s.groups,
+      groupSize: s.groupSize,
+      chainDepth: vectors.chainDepth,
+      sharedDepth: vectors.sharedDepth,
+    });
+    expect(s.steps.length).toBeGreaterThan(0);
+  }
 });
 
-it.each(vectors.steps.map((s) => [s.epoch, s] as const))(
-  'step of epoch %d satisfies the circuit',
-  async (_epoch, step) => {
+describe.each(vectors.shapes.map((s) => [s.name, s] as const))('shape %s', (name, shape) => {
+  const circuit = compileAggregation(`aggregation_vectors_${name}`, {
+    ...shape,
+    chainDepth: vectors.chainDepth,
+    sharedDepth: vectors.sharedDepth,
+  });
+
+  it.each(shape.steps.map((s) => [s.epoch, s] as const))('step of epoch %d satisfies the circuit', async (_e, step) => {
     const witnesses: GroupWitness[] = step.witnesses.map((w) => ({
       enabled: w.enabled,
       slot: w.slot,
@@ -64,14 +71,12 @@ it.each(vectors.steps.map((s) => [s.epoch, s] as const))(
       upperSiblings: w.upperSiblings.map(BigInt),
       sharedSiblings: w.sharedSiblings.map(BigInt),
     }));
-    const input = buildCircuitInput(witnesses, BigInt(step.oldRoot), BigInt(step.newRoot), BigInt(step.commitment));
-    expect([input.oldRoot, input.newRoot, input.commitment]).toEqual(step.publicSignals);
+    const [dataCommitment, challenge, evaluation] = step.publicSignals.map(BigInt) as [bigint, bigint, bigint];
+    const input = buildCircuitInput(witnesses, BigInt(step.oldRoot), { dataCommitment, challenge, evaluation });
     const w = await witness(circuit, input);
     // Public inputs sit right after the constant 1 (the circuit has no outputs).
     expect(w.slice(1, 4).map(String)).toEqual(step.publicSignals);
     expect(await checkConstraints(circuit, input as unknown as Record<string, unknown>)).toBe(true);
-    await expect(
-      witness(circuit, { ...input, commitment: (BigInt(step.commitment) + 1n).toString() }),
-    ).rejects.toThrow();
-  },
-);
+    await expect(witness(circuit, { ...input, evaluation: (evaluation + 1n).toString() })).rejects.toThrow();
+  });
+});

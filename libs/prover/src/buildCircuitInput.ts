@@ -1,29 +1,28 @@
-import type { GroupWitness } from '@interop/protocol';
+import { BN254_FIELD_ORDER, type EpochPublicSignals, type GroupWitness } from '@interop/protocol';
 
 import { CircuitInputError } from './errors';
 import type { CircuitInput } from './types';
 
 /** BN254 scalar field order (SPEC.md "Field and hashes"). */
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+const R = BN254_FIELD_ORDER;
 
 /**
  * The snarkjs input object of `Aggregation(G, M, CHAIN_DEPTH, SHARED_DEPTH)` (circuits/src/aggregation.circom)
  * from the group witnesses of libs/protocol `AggregationState.apply(updates, shape)` (G of them, empty groups
- * included) and the step's public values. Every signal becomes a decimal string.
+ * included), the step's old root and its public signals (SPEC "Epoch data"). Every signal becomes a decimal string.
  *
  * It checks what the circuit would reject anyway, but with a message: equal group sizes (a power of two >= 2, the
  * circuit has no groups of 1), consistent path lengths, canonical field elements, boolean `enabled` with padding as
  * a suffix of each group.
  *
  * @example
- * const step = state.apply(updates, TEST_SHAPE);
- * const input = buildCircuitInput(step.witnesses, step.oldRoot, step.newRoot, step.commitment);
+ * const step = state.apply(updates, PRODUCTION_SHAPES.s4);
+ * const input = buildCircuitInput(step.witnesses, step.oldRoot, step.publicSignals);
  */
 export function buildCircuitInput(
   witnesses: readonly GroupWitness[],
   oldRoot: bigint,
-  newRoot: bigint,
-  commitment: bigint,
+  publicSignals: EpochPublicSignals,
 ): CircuitInput {
   if (witnesses.length === 0) throw new CircuitInputError('no group witnesses (the circuit has at least one group)');
   const first = witnesses[0]!;
@@ -37,9 +36,10 @@ export function buildCircuitInput(
     );
   }
   const input: CircuitInput = {
+    dataCommitment: field(publicSignals.dataCommitment, 'dataCommitment'),
+    challenge: field(publicSignals.challenge, 'challenge'),
+    evaluation: field(publicSignals.evaluation, 'evaluation'),
     oldRoot: field(oldRoot, 'oldRoot'),
-    newRoot: field(newRoot, 'newRoot'),
-    commitment: field(commitment, 'commitment'),
     enabled: [],
     slot: [],
     chainId: [],

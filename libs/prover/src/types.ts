@@ -3,7 +3,7 @@ import type { SnarkjsProof } from 'snarkjs';
 /** A Groth16 proof as snarkjs writes it (decimal strings, projective coordinates). */
 export type Groth16Proof = SnarkjsProof;
 
-/** Public signals of the aggregation circuit, decimal strings: `[oldRoot, newRoot, commitment]`. */
+/** Public signals of the aggregation circuit, decimal strings: `[dataCommitment, challenge, evaluation]`. */
 export type PublicSignals = string[];
 
 /** The snarkjs verification key JSON (circuits/keys/<instance>.vkey.json). */
@@ -11,9 +11,10 @@ export type VerificationKey = { protocol: string; curve: string; nPublic: number
 
 /** Input object of the aggregation circuit (one entry per group; 2-D arrays are [group][slot or level]). */
 export type CircuitInput = {
+  dataCommitment: string;
+  challenge: string;
+  evaluation: string;
   oldRoot: string;
-  newRoot: string;
-  commitment: string;
   enabled: string[][];
   slot: string[];
   chainId: string[];
