@@ -3,7 +3,7 @@ import { computeInteropFee, messageLeaf, MessageKind } from '@interop/protocol';
 import { deployL2Stack, interopCenterAbi } from '@interop/contracts';
 import { expectRevert } from './helpers/expectRevert';
 import { looseAbi } from './helpers/looseAbi';
-import { sentMessages } from './helpers/network';
+import { NETWORK_DEPTHS, sentMessages } from './helpers/network';
 import { startTestChain, type TestChain } from './helpers/testChain';
 
 jest.setTimeout(120_000);
@@ -66,7 +66,7 @@ describe('InteropCenter (L2 source side) on anvil', () => {
     chain = await startTestChain(SRC);
     ({ center, vault } = await deployL2Stack(
       { walletClient: admin(), publicClient: chain.publicClient },
-      { batchDepth: 16, chainDepth: 3, sharedDepth: 2 },
+      NETWORK_DEPTHS,
     ));
     await write(admin(), 'setFeeParams', [DST, PARAMS]);
   });

@@ -13,7 +13,7 @@ import { deployL2Stack, interopCenterAbi, interopHandlerAbi } from '@interop/con
 import { deployFixture, fixtureAbi } from './helpers/fixtures';
 import { expectRevert } from './helpers/expectRevert';
 import { looseAbi } from './helpers/looseAbi';
-import { sentMessages, TestNetwork } from './helpers/network';
+import { NETWORK_DEPTHS, sentMessages, TestNetwork } from './helpers/network';
 import { startTestChain, type TestChain, type TestWallet } from './helpers/testChain';
 
 jest.setTimeout(180_000);
@@ -100,7 +100,7 @@ describe('InteropHandler (L2 destination side) on anvil', () => {
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startTestChain(A), startTestChain(B)]);
-    const depths = { batchDepth: 16, chainDepth: 3, sharedDepth: 2 };
+    const depths = NETWORK_DEPTHS;
     ({ center: centerA } = await deployL2Stack({ walletClient: a.wallets[0]!, publicClient: a.publicClient }, depths));
     ({ handler: handlerB, vault: vaultB } = await deployL2Stack(
       { walletClient: b.wallets[0]!, publicClient: b.publicClient },
@@ -196,7 +196,7 @@ describe('InteropHandler (L2 destination side) on anvil', () => {
       await expectRevert(execute(m, { ...p, batchNumber: p.batchNumber + 1n }), 'InvalidInclusionProof');
       await expectRevert(execute(m, { ...p, leafIndex: p.leafIndex + 1 }), 'InvalidInclusionProof');
       await expectRevert(execute(m, { ...p, leafIndex: 2 ** 16 + p.leafIndex }), 'IndexOutOfRange');
-      await expectRevert(execute(m, { ...p, slot: 4 }), 'IndexOutOfRange');
+      await expectRevert(execute(m, { ...p, slot: 2 ** NETWORK_DEPTHS.sharedDepth }), 'IndexOutOfRange');
     });
     it('path lengths, non-canonical siblings, unknown epoch', async () => {
       await expectRevert(execute(m, { ...p, batchPath: p.batchPath.slice(1) }), 'InvalidPathLength');

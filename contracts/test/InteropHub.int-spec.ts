@@ -1,493 +1,670 @@
-import { keccak256, parseEventLogs, toHex, type Address, type Hex } from 'viem';
+import {
+  BaseError,
+  decodeErrorResult,
+  encodeDeployData,
+  getAddress,
+  hashDomain,
+  parseEventLogs,
+  toHex,
+  zeroAddress,
+  type Address,
+  type Hex,
+  type TransactionReceipt,
+} from 'viem';
 import {
   AggregationState,
+  BN254_FIELD_ORDER,
+  CHAIN_DEPTH,
   interopHubDomain,
+  PRODUCTION_SHAPES,
+  SHARED_DEPTH,
+  shapeId,
   signBatchRoot,
-  TEST_CHAIN_DEPTH,
-  TEST_K,
-  TEST_SHARED_DEPTH,
-  updatesCommitment,
   type BatchRootCommitment,
+  type EpochPublicSignals,
 } from '@interop/protocol';
-import { deployInteropHub, interopHubAbi } from '@interop/contracts';
+import { deployInteropHub, interopHubAbi, interopHubBytecode, type SubmitRootArgs } from '@interop/contracts';
 import { ANVIL_PRIVATE_KEYS } from '../../libs/infra/src/testing/anvil';
+import { argsOf, operatorSigner, prepareEpoch, rootOf, type BatchSpec, type PreparedEpoch } from './helpers/epochs';
 import { deployFixture, fixtureAbi } from './helpers/fixtures';
 import { expectRevert } from './helpers/expectRevert';
 import { looseAbi } from './helpers/looseAbi';
 import { startTestChain, type TestChain } from './helpers/testChain';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const L1_CHAIN_ID = 900;
-const CHAIN_A = 501n;
-const CHAIN_B = 502n;
-const OPERATOR_A = ANVIL_PRIVATE_KEYS[1];
-const OPERATOR_B = ANVIL_PRIVATE_KEYS[2];
-const NO_PROOF = {
-  a: [0n, 0n],
-  b: [
-    [0n, 0n],
-    [0n, 0n],
-  ],
-  c: [0n, 0n],
-} as const;
+const A = 501n;
+const B = 502n;
+const C = 503n;
+const OPERATOR_KEYS = new Map<bigint, Hex>([
+  [A, ANVIL_PRIVATE_KEYS[1]],
+  [B, ANVIL_PRIVATE_KEYS[2]],
+  [C, ANVIL_PRIVATE_KEYS[3]],
+]);
+const S4 = PRODUCTION_SHAPES.s4;
+const L32 = PRODUCTION_SHAPES.l32;
+const S4_ID = shapeId(S4);
+const L32_ID = shapeId(L32);
+/** 1 x 4: a shape that is added, retired and added again. */
+const SPARE = { groups: 1, groupSize: 4 };
+const SPARE_ID = 1 * 2 ** 16 + 4;
 
-type L1Update = BatchRootCommitment;
+type Group = SubmitRootArgs[5][number];
+/** submitRoot's arguments by name, mutable, to derive a faulty submission from a good one. */
+type Submission = {
+  epoch: bigint;
+  shapeId: number;
+  prevRoot: Hex;
+  newRoot: Hex;
+  dataCommitment: bigint;
+  groups: (Omit<Group, 'batchRoots'> & { batchRoots: Hex[] })[];
+  proof: SubmitRootArgs[6];
+};
+const variant = (args: SubmitRootArgs, change: (s: Submission) => void): SubmitRootArgs => {
+  const s: Submission = {
+    epoch: args[0],
+    shapeId: args[1],
+    prevRoot: args[2],
+    newRoot: args[3],
+    dataCommitment: args[4],
+    groups: args[5].map((g) => ({ ...g, batchRoots: [...g.batchRoots] })),
+    proof: args[6],
+  };
+  change(s);
+  return [s.epoch, s.shapeId, s.prevRoot, s.newRoot, s.dataCommitment, s.groups, s.proof];
+};
+const b32 = (x: bigint): Hex => toHex(x, { size: 32 });
 
-describe('InteropHub (L1) on anvil', () => {
+describe('InteropHub v2 (L1) on anvil', () => {
   let l1: TestChain;
   let hub: Address;
-  let verifier: Address;
-  let operatorA: Address;
-  let operatorB: Address;
-  const state = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH });
+  let expect4: Address;
+  let expect32: Address;
+  let accept: Address;
+  let reject: Address;
+  let state = new AggregationState({ chainDepth: CHAIN_DEPTH, sharedDepth: SHARED_DEPTH });
   const slots = new Map<bigint, number>();
 
   const admin = () => l1.wallets[0]!;
-  const read = <T>(functionName: string, args: readonly unknown[] = []): Promise<T> =>
-    l1.publicClient.readContract({ address: hub, abi: looseAbi(interopHubAbi), functionName, args }) as Promise<T>;
-
-  const update = (chainId: bigint, batchNumber: bigint, tag: string): L1Update => ({
-    chainId,
-    batchNumber,
-    batchRoot: keccak256(toHex(`batch ${chainId}/${batchNumber}/${tag}`)),
-    messageCount: 3,
-    firstBlock: 10n * batchNumber + 1n,
-    lastBlock: 10n * batchNumber + 9n,
-  });
-  const sign = (key: Hex, u: L1Update, verifyingContract: Address = hub): Promise<Hex> =>
-    signBatchRoot(key, interopHubDomain(BigInt(L1_CHAIN_ID), verifyingContract), u);
-
-  /** What the aggregator would prove for `updates` (on a copy, so a rejected submission leaves `state` as is). */
-  const prove = (updates: L1Update[]) => {
-    const next = state.clone();
-    const step = next.apply(
-      updates.map((u) => ({
-        slot: slots.get(u.chainId)!,
-        chainId: u.chainId,
-        batchNumber: u.batchNumber,
-        batchRoot: u.batchRoot,
-      })),
-      TEST_K,
+  const read = <T>(functionName: string, args: readonly unknown[] = [], address: Address = hub): Promise<T> =>
+    l1.publicClient.readContract({ address, abi: looseAbi(interopHubAbi), functionName, args }) as Promise<T>;
+  const mined = async (hash: Hex): Promise<TransactionReceipt> => {
+    const receipt = await l1.publicClient.waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe('success');
+    return receipt;
+  };
+  const write = (functionName: string, args: readonly unknown[], wallet = admin(), address: Address = hub) =>
+    wallet.writeContract({ address, abi: looseAbi(interopHubAbi), functionName, args });
+  const submit = (args: SubmitRootArgs, wallet = admin(), address: Address = hub) =>
+    wallet.writeContract({ address, abi: interopHubAbi, functionName: 'submitRoot', args });
+  const expectInputs = async (verifier: Address, s: EpochPublicSignals) => {
+    await mined(
+      await admin().writeContract({
+        address: verifier,
+        abi: fixtureAbi('ExpectInputsVerifier'),
+        functionName: 'expect',
+        args: [[s.dataCommitment, s.challenge, s.evaluation]],
+      }),
     );
-    return { next, step };
   };
-  const expectInputs = async (inputs: readonly [bigint, bigint, bigint]) => {
-    const hash = await admin().writeContract({
-      address: verifier,
-      abi: fixtureAbi('ExpectInputsVerifier'),
-      functionName: 'expect',
-      args: [inputs],
-    });
-    await l1.publicClient.waitForTransactionReceipt({ hash });
+  const sign = (c: BatchRootCommitment) => operatorSigner(L1_CHAIN_ID, hub, OPERATOR_KEYS)(c);
+  const prepare = (shape: typeof S4 | typeof L32, batches: BatchSpec[], slotMap: ReadonlyMap<bigint, number> = slots) =>
+    prepareEpoch({ state, slots: slotMap, shape, batches, sign });
+  const batches = (chainId: bigint, from: number, to: number, tag = 'x'): BatchSpec[] =>
+    Array.from({ length: to - from + 1 }, (_, i) => ({ chainId, batchRoot: rootOf(`${tag} ${chainId}/${from + i}`) }));
+  const nextEpoch = async () => (await read<bigint>('epoch')) + 1n;
+  const nextBatch = async (chainId: bigint) =>
+    (await read<{ nextBatchNumber: bigint }>('getChain', [chainId])).nextBatchNumber;
+  /** Deploys an InteropHub and returns the error its constructor reverts with (a simulated deployment). */
+  const constructorError = async (args: readonly [Address, number, number]): Promise<string> => {
+    try {
+      await l1.publicClient.call({
+        account: admin().account,
+        data: encodeDeployData({ abi: interopHubAbi, bytecode: interopHubBytecode, args }),
+      });
+    } catch (e) {
+      const raw =
+        e instanceof BaseError ? e.walk((x) => typeof (x as { data?: unknown }).data === 'string') : undefined;
+      const data = (raw as { data?: Hex } | null | undefined)?.data;
+      if (!data) throw e;
+      return decodeErrorResult({ abi: interopHubAbi, data }).errorName;
+    }
+    throw new Error('the deployment did not revert');
   };
-  const submit = (
-    epoch: bigint,
-    prevRoot: Hex,
-    newRoot: Hex,
-    updates: L1Update[],
-    signatures: Hex[],
-    wallet = admin(),
-  ) =>
-    wallet.writeContract({
-      address: hub,
-      abi: interopHubAbi,
-      functionName: 'submitRoot',
-      args: [epoch, prevRoot, newRoot, updates, signatures, NO_PROOF],
-    });
-  const b32 = (x: bigint): Hex => toHex(x, { size: 32 });
+  /** Settles a prepared epoch with the ExpectInputs verifier of its shape set to libs/protocol's public signals. */
+  const settle = async (e: PreparedEpoch): Promise<TransactionReceipt> => {
+    await expectInputs(e.shapeId === S4_ID ? expect4 : expect32, e.step.publicSignals);
+    const receipt = await mined(await submit(argsOf(e, await nextEpoch())));
+    state = e.after;
+    return receipt;
+  };
 
   beforeAll(async () => {
     l1 = await startTestChain(L1_CHAIN_ID);
-    operatorA = l1.wallets[1]!.account.address;
-    operatorB = l1.wallets[2]!.account.address;
-    verifier = await deployFixture(admin(), l1.publicClient, 'ExpectInputsVerifier');
-    ({ address: hub } = await deployInteropHub(
-      { walletClient: admin(), publicClient: l1.publicClient },
-      { verifier, sharedDepth: TEST_SHARED_DEPTH, k: TEST_K },
-    ));
+    const clients = { walletClient: admin(), publicClient: l1.publicClient };
+    ({ address: hub } = await deployInteropHub(clients, { sharedDepth: SHARED_DEPTH, chainDepth: CHAIN_DEPTH }));
+    expect4 = await deployFixture(admin(), l1.publicClient, 'ExpectInputsVerifier');
+    expect32 = await deployFixture(admin(), l1.publicClient, 'ExpectInputsVerifier');
+    accept = await deployFixture(admin(), l1.publicClient, 'AcceptAllVerifier');
+    reject = await deployFixture(admin(), l1.publicClient, 'RejectAllVerifier');
   });
   afterAll(async () => {
     await l1?.stop();
   });
 
-  it('starts at epoch 0 with the empty shared root of libs/protocol', async () => {
+  it('starts at epoch 0 with the genesis root of libs/protocol, its depths and the v2 EIP-712 domain', async () => {
     expect(await read<bigint>('epoch')).toBe(0n);
     expect(await read<Hex>('sharedRoot')).toBe(b32(state.sharedRoot));
     expect(await read<Hex>('rootAt', [0n])).toBe(b32(state.sharedRoot));
     expect(await read<Hex>('GENESIS_ROOT')).toBe(b32(state.sharedRoot));
+    expect(await read<Hex>('rootAt', [1n])).toBe(b32(0n));
+    expect(await read<number>('CHAIN_DEPTH')).toBe(CHAIN_DEPTH);
+    expect(await read<number>('SHARED_DEPTH')).toBe(SHARED_DEPTH);
+    expect(await read<readonly number[]>('activeShapeIds')).toEqual([]);
+    expect(interopHubDomain(L1_CHAIN_ID, hub)).toEqual({
+      name: 'InteropHub',
+      version: '2',
+      chainId: BigInt(L1_CHAIN_ID),
+      verifyingContract: hub,
+    });
+    expect(await read<Hex>('domainSeparator')).toBe(
+      hashDomain({
+        domain: { name: 'InteropHub', version: '2', chainId: BigInt(L1_CHAIN_ID), verifyingContract: hub },
+        types: {
+          EIP712Domain: [
+            { name: 'name', type: 'string' },
+            { name: 'version', type: 'string' },
+            { name: 'chainId', type: 'uint256' },
+            { name: 'verifyingContract', type: 'address' },
+          ],
+        },
+      }),
+    );
   });
 
-  it('registers chains in consecutive slots and refuses duplicates and strangers', async () => {
-    for (const [chainId, operator] of [
-      [CHAIN_A, operatorA],
-      [CHAIN_B, operatorB],
+  it('refuses depths it cannot hold (InvalidConfig) and a zero admin', async () => {
+    const me = admin().account.address;
+    for (const [sharedDepth, chainDepth] of [
+      [0, 20],
+      [25, 20],
+      [10, 0],
+      [10, 65],
     ] as const) {
-      const hash = await admin().writeContract({
-        address: hub,
-        abi: interopHubAbi,
-        functionName: 'registerChain',
-        args: [chainId, operator],
-      });
-      const receipt = await l1.publicClient.waitForTransactionReceipt({ hash });
+      expect(await constructorError([me, sharedDepth, chainDepth])).toBe('InvalidConfig');
+    }
+    expect(await constructorError([zeroAddress, 10, 20])).toBe('ZeroAddress');
+  });
+
+  it('registers chains in consecutive slots and refuses duplicates, chain 0, operator 0 and strangers', async () => {
+    for (const chainId of [A, B, C]) {
+      const operator = l1.wallets[Number(chainId - 500n)]!.account.address;
+      const receipt = await mined(await write('registerChain', [chainId, operator]));
       const [log] = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'ChainRegistered' });
       expect(log?.args).toEqual({ chainId, slot: slots.size, operator });
       slots.set(chainId, slots.size);
     }
-    const info = await read<{
-      operator: Address;
-      slot: number;
-      registered: boolean;
-      paused: boolean;
-      nextBatchNumber: bigint;
-    }>('getChain', [CHAIN_B]);
-    expect(info).toEqual({ operator: operatorB, slot: 1, registered: true, paused: false, nextBatchNumber: 0n });
-    expect(await read<bigint>('chainIdAtSlot', [1])).toBe(CHAIN_B);
-    // registering does not change the shared root
-    expect(await read<Hex>('sharedRoot')).toBe(b32(state.sharedRoot));
+    expect(await read('getChain', [B])).toEqual({
+      operator: l1.wallets[2]!.account.address,
+      slot: 1,
+      registered: true,
+      paused: false,
+      nextBatchNumber: 0n,
+    });
+    expect(await read('getChain', [999n])).toEqual({
+      operator: zeroAddress,
+      slot: 0,
+      registered: false,
+      paused: false,
+      nextBatchNumber: 0n,
+    });
+    expect(await read<bigint>('chainIdAtSlot', [2])).toBe(C);
+    expect(await read<number>('chainCount')).toBe(3);
+    expect(await read<Hex>('sharedRoot')).toBe(b32(state.sharedRoot)); // registering does not change the root
 
-    await expectRevert(
-      admin().writeContract({
-        address: hub,
-        abi: interopHubAbi,
-        functionName: 'registerChain',
-        args: [CHAIN_A, operatorA],
-      }),
-      'ChainAlreadyRegistered',
-    );
-    await expectRevert(
-      l1.wallets[5]!.writeContract({
-        address: hub,
-        abi: interopHubAbi,
-        functionName: 'registerChain',
-        args: [777n, operatorA],
-      }),
-      'Unauthorized',
-    );
+    expect(
+      await expectRevert(write('registerChain', [A, l1.wallets[1]!.account.address]), 'ChainAlreadyRegistered'),
+    ).toEqual([A]);
+    await expectRevert(write('registerChain', [0n, l1.wallets[1]!.account.address]), 'InvalidChainId');
+    await expectRevert(write('registerChain', [777n, zeroAddress]), 'ZeroAddress');
+    await expectRevert(write('registerChain', [777n, l1.wallets[1]!.account.address], l1.wallets[5]), 'Unauthorized');
+    await expectRevert(write('pauseChain', [777n]), 'ChainNotRegistered');
   });
 
-  it('accepts signed consecutive batches whose proof inputs match, and records the root history', async () => {
-    const updates = [update(CHAIN_A, 0n, 'x'), update(CHAIN_B, 0n, 'x')];
-    const signatures = [await sign(OPERATOR_A, updates[0]!), await sign(OPERATOR_B, updates[1]!)];
-    const { next, step } = prove(updates);
-    // the commitment InteropHub computes must be the one libs/protocol (and the circuit) computes
-    expect(step.commitment).toBe(
-      updatesCommitment(
-        updates.map((u) => ({
-          slot: slots.get(u.chainId)!,
-          chainId: u.chainId,
-          batchNumber: u.batchNumber,
-          batchRoot: u.batchRoot,
-        })),
-      ),
-    );
-    await expectInputs([step.oldRoot, step.newRoot, step.commitment]);
+  it('adds, retires and re-adds epoch shapes (SHAPE_ADMIN_ROLE), with their events', async () => {
+    expect(await read<number>('shapeIdOf', [2, 2])).toBe(S4_ID);
+    expect(await read<number>('shapeIdOf', [2, 16])).toBe(L32_ID);
+    for (const [groups, groupSize, verifier, id] of [
+      [2, 2, expect4, S4_ID],
+      [2, 16, expect32, L32_ID],
+    ] as const) {
+      const receipt = await mined(await write('addShape', [groups, groupSize, verifier]));
+      const [log] = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'ShapeAdded' });
+      expect(log?.args).toEqual({ shapeId: id, groups, groupSize, verifier });
+    }
+    expect(await read('getShape', [S4_ID])).toEqual({ verifier: expect4, groups: 2, groupSize: 2, active: true });
+    expect([...(await read<readonly number[]>('activeShapeIds'))].sort()).toEqual([S4_ID, L32_ID].sort());
 
-    const hash = await submit(1n, b32(step.oldRoot), b32(step.newRoot), updates, signatures);
-    const receipt = await l1.publicClient.waitForTransactionReceipt({ hash });
-    expect(receipt.status).toBe('success');
-    const settled = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'BatchSettled' });
+    // refusals: not a shape, no code, already active, not the shape admin
+    for (const [groups, groupSize] of [
+      [0, 2],
+      [2, 0],
+      [2, 1],
+      [2, 3],
+      [2, 12],
+    ] as const) {
+      expect(await expectRevert(write('addShape', [groups, groupSize, accept]), 'InvalidShape')).toEqual([
+        groups,
+        groupSize,
+      ]);
+    }
+    const eoa = l1.wallets[8]!.account.address;
+    expect(await expectRevert(write('addShape', [1, 4, eoa]), 'VerifierHasNoCode')).toEqual([eoa]);
+    expect(await expectRevert(write('addShape', [2, 2, accept]), 'ShapeAlreadyActive')).toEqual([S4_ID]);
+    await expectRevert(write('addShape', [1, 4, accept], l1.wallets[5]), 'Unauthorized');
+    await expectRevert(write('retireShape', [S4_ID], l1.wallets[5]), 'Unauthorized');
+
+    // add, retire, retire again, re-add with another verifier, retire (it stays retired for the refusals below)
+    await mined(await write('addShape', [SPARE.groups, SPARE.groupSize, accept]));
+    const retired = await mined(await write('retireShape', [SPARE_ID]));
+    const [log] = parseEventLogs({ abi: interopHubAbi, logs: retired.logs, eventName: 'ShapeRetired' });
+    expect(log?.args).toEqual({ shapeId: SPARE_ID, verifier: accept });
+    expect(await read('getShape', [SPARE_ID])).toEqual({ verifier: accept, groups: 1, groupSize: 4, active: false });
+    expect(await read<readonly number[]>('activeShapeIds')).not.toContain(SPARE_ID);
+    expect(await expectRevert(write('retireShape', [SPARE_ID]), 'ShapeNotActive')).toEqual([SPARE_ID]);
+    await mined(await write('addShape', [SPARE.groups, SPARE.groupSize, reject]));
+    expect(await read('getShape', [SPARE_ID])).toEqual({ verifier: reject, groups: 1, groupSize: 4, active: true });
+    expect(await read<readonly number[]>('activeShapeIds')).toContain(SPARE_ID);
+    await mined(await write('retireShape', [SPARE_ID]));
+    expect([...(await read<readonly number[]>('activeShapeIds'))].sort()).toEqual([S4_ID, L32_ID].sort());
+    expect(await read('getShape', [12345])).toEqual({ verifier: zeroAddress, groups: 0, groupSize: 0, active: false });
+
+    // groupSize is bounded by the chain tree (2^CHAIN_DEPTH), and the role can be handed out
+    const { address: small } = await deployInteropHub(
+      { walletClient: admin(), publicClient: l1.publicClient },
+      { sharedDepth: 2, chainDepth: 3 },
+    );
+    await expectRevert(write('addShape', [1, 16, accept], admin(), small), 'InvalidShape');
+    const shapeAdmin = l1.wallets[6]!;
+    await expectRevert(write('addShape', [1, 8, accept], shapeAdmin, small), 'Unauthorized');
+    await mined(
+      await write('grantRole', [await read<Hex>('SHAPE_ADMIN_ROLE'), shapeAdmin.account.address], admin(), small),
+    );
+    await mined(await write('addShape', [1, 8, accept], shapeAdmin, small));
+    expect(await read<readonly number[]>('activeShapeIds', [], small)).toEqual([1 * 2 ** 16 + 8]);
+  });
+
+  it('settles an epoch of two chains (s4) with exactly the public signals libs/protocol computes', async () => {
+    const e = await prepare(S4, [...batches(A, 0, 0), ...batches(B, 0, 0)]);
+    const args = argsOf(e, 1n);
+    expect(args[5].map((g) => g.signature.length)).toEqual([132, 132]); // two chains: both groups signed
+    // the view computes from the registered slots what submitRoot will give the verifier
+    const [challenge, evaluation] = await read<readonly [bigint, bigint]>('epochPublicSignals', [
+      S4_ID,
+      args[2],
+      args[3],
+      args[4],
+      args[5],
+    ]);
+    expect({ challenge, evaluation }).toEqual({
+      challenge: e.step.publicSignals.challenge,
+      evaluation: e.step.publicSignals.evaluation,
+    });
+    const receipt = await settle(e);
+
+    const settled = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'ChainSettled' });
     expect(settled.map((l) => l.args)).toEqual(
-      updates.map((u) => ({ chainId: u.chainId, batchNumber: u.batchNumber, batchRoot: u.batchRoot, epoch: 1n })),
+      e.step.groups.map((g) => ({
+        chainId: g.chainId,
+        epoch: 1n,
+        firstBatch: g.firstBatch,
+        chainRoot: b32(g.chainRoot),
+        batchRoots: g.batchRoots,
+      })),
     );
     const [submitted] = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'RootSubmitted' });
     expect(submitted?.args).toEqual({
       epoch: 1n,
-      prevRoot: b32(step.oldRoot),
-      newRoot: b32(step.newRoot),
-      updatesCount: 2n,
+      prevRoot: b32(e.step.oldRoot),
+      newRoot: b32(e.step.newRoot),
+      batchCount: 2n,
+      shapeId: S4_ID,
     });
+    // per group ChainSettled, then RootSubmitted
+    expect(receipt.logs.map((l) => l.logIndex)).toEqual([...receipt.logs.map((l) => l.logIndex)].sort((x, y) => x - y));
+    expect(submitted!.logIndex).toBeGreaterThan(settled.at(-1)!.logIndex);
     expect(await read<bigint>('epoch')).toBe(1n);
-    expect(await read<Hex>('sharedRoot')).toBe(b32(step.newRoot));
-    expect(await read<Hex>('rootAt', [1n])).toBe(b32(step.newRoot));
-    expect(await read<Hex>('rootAt', [0n])).toBe(b32(step.oldRoot));
-    expect((await read<{ nextBatchNumber: bigint }>('getChain', [CHAIN_A])).nextBatchNumber).toBe(1n);
-    // the view the hub app can use to feed the prover agrees too
-    expect(await read<bigint>('updatesCommitment', [updates])).toBe(step.commitment);
-    state.apply(
-      updates.map((u) => ({
-        slot: slots.get(u.chainId)!,
-        chainId: u.chainId,
-        batchNumber: u.batchNumber,
-        batchRoot: u.batchRoot,
-      })),
-      TEST_K,
-    );
-    expect(state.sharedRoot).toBe(next.sharedRoot);
+    expect(await read<Hex>('sharedRoot')).toBe(b32(state.sharedRoot));
+    expect(await read<Hex>('rootAt', [1n])).toBe(b32(state.sharedRoot));
+    expect(await nextBatch(A)).toBe(1n);
+    expect(await nextBatch(B)).toBe(1n);
   });
 
-  it('accepts several consecutive batches of one chain in one submission', async () => {
-    const updates = [update(CHAIN_A, 1n, 'x'), update(CHAIN_A, 2n, 'x')];
-    const signatures = [await sign(OPERATOR_A, updates[0]!), await sign(OPERATOR_A, updates[1]!)];
-    const { next, step } = prove(updates);
-    await expectInputs([step.oldRoot, step.newRoot, step.commitment]);
-    const hash = await submit(2n, b32(step.oldRoot), b32(step.newRoot), updates, signatures);
-    expect((await l1.publicClient.waitForTransactionReceipt({ hash })).status).toBe('success');
-    expect((await read<{ nextBatchNumber: bigint }>('getChain', [CHAIN_A])).nextBatchNumber).toBe(3n);
-    state.apply(
-      updates.map((u) => ({ slot: 0, chainId: u.chainId, batchNumber: u.batchNumber, batchRoot: u.batchRoot })),
-      TEST_K,
+  it('settles one chain in two groups: only its last group is signed', async () => {
+    // A1 ends block [0, 2); A2, A3 fill block [2, 4)
+    const e = await prepare(S4, batches(A, 1, 3));
+    expect(e.step.groups.map((g) => [g.chainId, g.firstBatch, g.batchRoots.length])).toEqual([
+      [A, 1n, 1],
+      [A, 2n, 2],
+    ]);
+    const args = argsOf(e, await nextEpoch());
+    expect(args[5][0]).toMatchObject({ signature: '0x', messageCount: 0, firstBlock: 0n, lastBlock: 0n });
+    expect(args[5][1]!.signature).toBe(e.metadata[2]!.signature);
+    const receipt = await settle(e);
+    const settled = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'ChainSettled' });
+    expect(settled.map((l) => [l.args.chainId, l.args.firstBatch, l.args.chainRoot])).toEqual(
+      e.step.groups.map((g) => [A, g.firstBatch, b32(g.chainRoot)]),
     );
-    expect(await read<Hex>('sharedRoot')).toBe(b32(next.sharedRoot));
+    expect(await nextBatch(A)).toBe(4n);
+    expect(await read<Hex>('sharedRoot')).toBe(b32(state.sharedRoot));
+  });
+
+  it('settles the large shape (l32): 11 batches of one chain and 15 of another', async () => {
+    const e = await prepare(L32, [...batches(A, 4, 14), ...batches(B, 1, 15)]);
+    expect(e.step.groups.map((g) => g.batchRoots.length)).toEqual([11, 15]);
+    const receipt = await settle(e);
+    const [submitted] = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'RootSubmitted' });
+    expect(submitted?.args).toMatchObject({ batchCount: 26n, shapeId: L32_ID });
+    expect(await nextBatch(A)).toBe(15n);
+    expect(await nextBatch(B)).toBe(16n);
+    expect(await read<Hex>('sharedRoot')).toBe(b32(state.sharedRoot));
   });
 
   describe('refuses', () => {
-    let good: { updates: L1Update[]; signatures: Hex[]; prev: Hex; next: Hex };
+    // The good submission: C's first batch (slot 2) and B16. Every refusal changes one thing of it.
+    let good: PreparedEpoch;
+    let args: SubmitRootArgs;
     beforeAll(async () => {
-      const updates = [update(CHAIN_B, 1n, 'r')];
-      const signatures = [await sign(OPERATOR_B, updates[0]!)];
-      const { step } = prove(updates);
-      await expectInputs([step.oldRoot, step.newRoot, step.commitment]);
-      good = { updates, signatures, prev: b32(step.oldRoot), next: b32(step.newRoot) };
+      good = await prepare(S4, [...batches(C, 0, 0, 'r'), ...batches(B, 16, 16, 'r')]);
+      await expectInputs(expect4, good.step.publicSignals);
+      args = argsOf(good, await nextEpoch());
     });
-    const epoch = async () => (await read<bigint>('epoch')) + 1n;
+    const signed = (i: number, c: Partial<BatchRootCommitment>, key?: Hex, verifyingContract: Address = hub) => {
+      const commitment = { ...good.commitments[i]!, ...c };
+      const k = key ?? OPERATOR_KEYS.get(commitment.chainId)!;
+      return signBatchRoot(k, interopHubDomain(L1_CHAIN_ID, verifyingContract), commitment);
+    };
 
-    it('the valid submission the refusals below start from passes (sanity)', async () => {
-      // simulate only: the refusal tests below all start from this valid submission and change one thing
-      await expect(
-        l1.publicClient.simulateContract({
-          account: admin().account,
-          address: hub,
-          abi: interopHubAbi,
-          functionName: 'submitRoot',
-          args: [await epoch(), good.prev, good.next, good.updates, good.signatures, NO_PROOF],
-        }),
-      ).resolves.toBeDefined();
+    it('(the good submission passes in a simulation)', async () => {
+      const { result } = await l1.publicClient.simulateContract({
+        account: admin().account,
+        address: hub,
+        abi: interopHubAbi,
+        functionName: 'submitRoot',
+        args,
+      });
+      expect(result).toBeUndefined();
     });
-    it('a wrong epoch', async () => {
-      const args = await expectRevert(
-        submit((await epoch()) + 1n, good.prev, good.next, good.updates, good.signatures),
-        'WrongEpoch',
-      );
-      expect(args).toEqual([await epoch(), (await epoch()) + 1n]);
-      await expectRevert(
-        submit((await epoch()) - 1n, good.prev, good.next, good.updates, good.signatures),
-        'WrongEpoch',
-      );
+
+    it('a wrong epoch (WrongEpoch)', async () => {
+      const epoch = args[0];
+      expect(await expectRevert(submit(variant(args, (s) => (s.epoch = epoch + 1n))), 'WrongEpoch')).toEqual([
+        epoch,
+        epoch + 1n,
+      ]);
+      await expectRevert(submit(variant(args, (s) => (s.epoch = epoch - 1n))), 'WrongEpoch');
     });
-    it('a wrong prevRoot', async () => {
-      await expectRevert(
-        submit(await epoch(), b32(state.sharedRoot + 1n), good.next, good.updates, good.signatures),
-        'WrongPrevRoot',
-      );
-      await expectRevert(
-        submit(await epoch(), await read<Hex>('rootAt', [0n]), good.next, good.updates, good.signatures),
-        'WrongPrevRoot',
-      );
+
+    it('a wrong prevRoot (WrongPrevRoot)', async () => {
+      const genesis = await read<Hex>('rootAt', [0n]);
+      expect(await expectRevert(submit(variant(args, (s) => (s.prevRoot = genesis))), 'WrongPrevRoot')).toEqual([
+        args[2],
+        genesis,
+      ]);
     });
-    it('a non-consecutive batch (gap, replay of a settled batch)', async () => {
-      const gap = update(CHAIN_B, 2n, 'r');
-      const args = await expectRevert(
-        submit(await epoch(), good.prev, good.next, [gap], [await sign(OPERATOR_B, gap)]),
-        'NonConsecutiveBatch',
-      );
-      expect(args).toEqual([CHAIN_B, 1n, 2n]);
-      const replay = update(CHAIN_A, 0n, 'x');
-      await expectRevert(
-        submit(await epoch(), good.prev, good.next, [replay], [await sign(OPERATOR_A, replay)]),
-        'NonConsecutiveBatch',
-      );
-      const outOfOrder = [update(CHAIN_A, 4n, 'r'), update(CHAIN_A, 3n, 'r')];
-      await expectRevert(
-        submit(await epoch(), good.prev, good.next, outOfOrder, [
-          await sign(OPERATOR_A, outOfOrder[0]!),
-          await sign(OPERATOR_A, outOfOrder[1]!),
-        ]),
-        'NonConsecutiveBatch',
-      );
+
+    it('an unknown or a retired shape (ShapeNotActive)', async () => {
+      const unknown = 3 * 2 ** 16 + 2;
+      expect(await expectRevert(submit(variant(args, (s) => (s.shapeId = unknown))), 'ShapeNotActive')).toEqual([
+        unknown,
+      ]);
+      expect(await expectRevert(submit(variant(args, (s) => (s.shapeId = SPARE_ID))), 'ShapeNotActive')).toEqual([
+        SPARE_ID,
+      ]);
     });
-    it('a forged signature (another key, another chain operator, another hub, tampered field)', async () => {
-      const u = good.updates[0]!;
-      const args = await expectRevert(
-        submit(await epoch(), good.prev, good.next, [u], [await sign(ANVIL_PRIVATE_KEYS[7], u)]),
-        'InvalidSignature',
-      );
-      expect(args).toEqual([0n, CHAIN_B, l1.wallets[7]!.account.address]);
-      await expectRevert(
-        submit(await epoch(), good.prev, good.next, [u], [await sign(OPERATOR_A, u)]),
-        'InvalidSignature',
-      );
-      await expectRevert(
-        submit(
-          await epoch(),
-          good.prev,
-          good.next,
-          [u],
-          [await sign(OPERATOR_B, u, '0x000000000000000000000000000000000000dEaD')],
+
+    it('no group, or more groups than the shape has (InvalidGroupCount)', async () => {
+      expect(await expectRevert(submit(variant(args, (s) => (s.groups = []))), 'InvalidGroupCount')).toEqual([0n, 2n]);
+      const three = variant(args, (s) => s.groups.push({ ...s.groups[0]! }));
+      expect(await expectRevert(submit(three), 'InvalidGroupCount')).toEqual([3n, 2n]);
+    });
+
+    it('a non-canonical newRoot, chainRoot or dataCommitment (NonCanonicalFieldElement)', async () => {
+      const alias = BigInt(args[3]) + BN254_FIELD_ORDER; // the same field element, another bytes32
+      expect(
+        await expectRevert(submit(variant(args, (s) => (s.newRoot = b32(alias)))), 'NonCanonicalFieldElement'),
+      ).toEqual([alias]);
+      const chainAlias = BigInt(args[5][1]!.chainRoot) + BN254_FIELD_ORDER;
+      expect(
+        await expectRevert(
+          submit(variant(args, (s) => (s.groups[1]!.chainRoot = b32(chainAlias)))),
+          'NonCanonicalFieldElement',
         ),
+      ).toEqual([chainAlias]);
+      await expectRevert(
+        submit(variant(args, (s) => (s.dataCommitment = BN254_FIELD_ORDER))),
+        'NonCanonicalFieldElement',
+      );
+    });
+
+    it('an unregistered chain, a paused chain (ChainNotRegistered, ChainIsPaused)', async () => {
+      expect(
+        await expectRevert(submit(variant(args, (s) => (s.groups[1]!.chainId = 999n))), 'ChainNotRegistered'),
+      ).toEqual([999n]);
+      await mined(await write('pauseChain', [C]));
+      await expectRevert(write('pauseChain', [C]), 'ChainIsPaused');
+      expect(await expectRevert(submit(args), 'ChainIsPaused')).toEqual([C]);
+      await mined(await write('resumeChain', [C]));
+      await expectRevert(write('resumeChain', [C]), 'ChainNotPaused');
+    });
+
+    it('0 or M + 1 batches in a group (InvalidBatchCount)', async () => {
+      expect(
+        await expectRevert(submit(variant(args, (s) => (s.groups[1]!.batchRoots = []))), 'InvalidBatchCount'),
+      ).toEqual([1n, 0n, 2n]);
+      const three = [rootOf('1'), rootOf('2'), rootOf('3')];
+      expect(
+        await expectRevert(submit(variant(args, (s) => (s.groups[1]!.batchRoots = three))), 'InvalidBatchCount'),
+      ).toEqual([1n, 3n, 2n]);
+    });
+
+    it('a gap, a settled batch again, a batch twice in one epoch (NonConsecutiveBatch)', async () => {
+      expect(
+        await expectRevert(submit(variant(args, (s) => (s.groups[1]!.firstBatch = 17n))), 'NonConsecutiveBatch'),
+      ).toEqual([B, 16n, 17n]);
+      expect(
+        await expectRevert(submit(variant(args, (s) => (s.groups[1]!.firstBatch = 15n))), 'NonConsecutiveBatch'),
+      ).toEqual([B, 16n, 15n]);
+      const twice = variant(args, (s) => (s.groups = [{ ...s.groups[1]!, signature: '0x' }, s.groups[1]!]));
+      expect(await expectRevert(submit(twice), 'NonConsecutiveBatch')).toEqual([B, 17n, 16n]);
+    });
+
+    it('a group crossing its aligned block (GroupCrossesBlock)', async () => {
+      // A is at batch 15: batches 15 and 16 straddle the blocks [14, 16) and [16, 18)
+      const crossing = variant(args, (s) => {
+        s.groups[1] = { ...s.groups[1]!, chainId: A, firstBatch: 15n, batchRoots: [rootOf('a15'), rootOf('a16')] };
+      });
+      expect(await expectRevert(submit(crossing), 'GroupCrossesBlock')).toEqual([1n, 15n, 2n, 2n]);
+    });
+
+    it('an unsigned last group, another key, another chain root, another hub, tampered metadata (InvalidSignature)', async () => {
+      expect(
+        await expectRevert(submit(variant(args, (s) => (s.groups[0]!.signature = '0x'))), 'InvalidSignature'),
+      ).toEqual([0n, C, zeroAddress]);
+      const stranger = await signed(0, {}, ANVIL_PRIVATE_KEYS[7]);
+      expect(
+        await expectRevert(submit(variant(args, (s) => (s.groups[0]!.signature = stranger))), 'InvalidSignature'),
+      ).toEqual([0n, C, l1.wallets[7]!.account.address]);
+      const otherOperator = await signed(0, {}, OPERATOR_KEYS.get(B));
+      await expectRevert(submit(variant(args, (s) => (s.groups[0]!.signature = otherOperator))), 'InvalidSignature');
+      const otherChainRoot = await signed(0, { chainRoot: b32(BigInt(good.commitments[0]!.chainRoot) + 1n) });
+      await expectRevert(submit(variant(args, (s) => (s.groups[0]!.signature = otherChainRoot))), 'InvalidSignature');
+      const otherHub = await signed(0, {}, undefined, '0x000000000000000000000000000000000000dEaD');
+      await expectRevert(submit(variant(args, (s) => (s.groups[0]!.signature = otherHub))), 'InvalidSignature');
+      await expectRevert(
+        submit(variant(args, (s) => (s.groups[0]!.messageCount = s.groups[0]!.messageCount + 1))),
         'InvalidSignature',
       );
-      const tampered = { ...u, messageCount: u.messageCount + 1 };
-      await expectRevert(submit(await epoch(), good.prev, good.next, [tampered], good.signatures), 'InvalidSignature');
-    });
-    it('a missing or malformed signature', async () => {
-      await expectRevert(submit(await epoch(), good.prev, good.next, good.updates, []), 'SignatureCountMismatch');
-      await expectRevert(submit(await epoch(), good.prev, good.next, good.updates, ['0x']), 'InvalidSignatureLength');
       await expectRevert(
-        submit(await epoch(), good.prev, good.next, good.updates, [good.signatures[0]!.slice(0, 130) as Hex]),
-        'InvalidSignatureLength',
+        submit(variant(args, (s) => (s.groups[0]!.lastBlock = s.groups[0]!.lastBlock + 1n))),
+        'InvalidSignature',
       );
     });
-    it('a malleable (high-s) twin of a valid signature', async () => {
-      const sig = good.signatures[0]!;
+
+    it('a malleable high-s twin or a malformed signature (InvalidSignatureS, InvalidSignatureLength)', async () => {
+      const sig = args[5][0]!.signature;
       const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
       const s = BigInt(`0x${sig.slice(66, 130)}`);
       const v = parseInt(sig.slice(130, 132), 16);
       const twin =
         `${sig.slice(0, 66)}${toHex(n - s, { size: 32 }).slice(2)}${(v === 27 ? 28 : 27).toString(16)}` as Hex;
-      await expectRevert(submit(await epoch(), good.prev, good.next, good.updates, [twin]), 'InvalidSignatureS');
-    });
-    it('an unregistered chain, a paused chain, too many or no updates', async () => {
-      const stranger = update(999n, 0n, 'r');
+      await expectRevert(submit(variant(args, (x) => (x.groups[0]!.signature = twin))), 'InvalidSignatureS');
       await expectRevert(
-        submit(await epoch(), good.prev, good.next, [stranger], [await sign(OPERATOR_A, stranger)]),
-        'ChainNotRegistered',
+        submit(variant(args, (x) => (x.groups[0]!.signature = sig.slice(0, 130) as Hex))),
+        'InvalidSignatureLength',
       );
-      // One more update than the circuit's K.
-      const tooMany = Array.from({ length: TEST_K + 1 }, (_, i) => update(CHAIN_B, BigInt(i + 1), 'r'));
-      const args = await expectRevert(
-        submit(
-          await epoch(),
-          good.prev,
-          good.next,
-          tooMany,
-          await Promise.all(tooMany.map((u) => sign(OPERATOR_B, u))),
-        ),
-        'InvalidUpdateCount',
-      );
-      expect(args).toEqual([BigInt(TEST_K + 1), BigInt(TEST_K)]);
-      await expectRevert(submit(await epoch(), good.prev, good.next, [], []), 'InvalidUpdateCount');
+    });
 
-      const pause = await admin().writeContract({
-        address: hub,
-        abi: interopHubAbi,
-        functionName: 'pauseChain',
-        args: [CHAIN_B],
+    describe('with one chain in two groups (B16, B17 | B18)', () => {
+      let two: PreparedEpoch;
+      let twoArgs: SubmitRootArgs;
+      beforeAll(async () => {
+        two = await prepare(S4, batches(B, 16, 18, 'two'));
+        twoArgs = argsOf(two, await nextEpoch());
+        await expectInputs(expect4, two.step.publicSignals);
       });
-      await l1.publicClient.waitForTransactionReceipt({ hash: pause });
-      await expectRevert(submit(await epoch(), good.prev, good.next, good.updates, good.signatures), 'ChainIsPaused');
-      const resume = await admin().writeContract({
-        address: hub,
-        abi: interopHubAbi,
-        functionName: 'resumeChain',
-        args: [CHAIN_B],
+      afterAll(async () => {
+        await expectInputs(expect4, good.step.publicSignals);
       });
-      await l1.publicClient.waitForTransactionReceipt({ hash: resume });
-      await expectRevert(
-        admin().writeContract({ address: hub, abi: interopHubAbi, functionName: 'resumeChain', args: [CHAIN_B] }),
-        'ChainNotPaused',
-      );
-    });
-    it('a proof the verifier rejects (wrong new root or tampered public input)', async () => {
-      await expectRevert(
-        submit(await epoch(), good.prev, b32(BigInt(good.next) + 1n), good.updates, good.signatures),
-        'InvalidProof',
-      );
-      // same roots, different batch root: the commitment (third public input) changes
-      const other = update(CHAIN_B, 1n, 'other');
-      await expectRevert(
-        submit(await epoch(), good.prev, good.next, [other], [await sign(OPERATOR_B, other)]),
-        'InvalidProof',
-      );
-    });
-    it('a caller without SUBMITTER_ROLE, and non-admins managing chains', async () => {
-      await expectRevert(
-        submit(await epoch(), good.prev, good.next, good.updates, good.signatures, l1.wallets[3]),
-        'Unauthorized',
-      );
-      for (const [functionName, args] of [
-        ['pauseChain', [CHAIN_A]],
-        ['setOperator', [CHAIN_A, l1.wallets[3]!.account.address]],
-      ] as const) {
+
+      it('(passes in a simulation as built)', async () => {
+        expect(twoArgs[5].map((g) => g.signature === '0x')).toEqual([true, false]);
+        await expect(
+          l1.publicClient.simulateContract({
+            account: admin().account,
+            address: hub,
+            abi: interopHubAbi,
+            functionName: 'submitRoot',
+            args: twoArgs,
+          }),
+        ).resolves.toBeDefined();
+      });
+      it('a signature on the earlier group (UnexpectedSignature)', async () => {
+        const early = variant(twoArgs, (s) => {
+          const m = two.metadata[1]!;
+          s.groups[0] = { ...s.groups[0]!, ...m };
+        });
+        expect(await expectRevert(submit(early), 'UnexpectedSignature')).toEqual([0n]);
+      });
+      it('a tampered batch root or chain root the signature does not cover (InvalidProof)', async () => {
         await expectRevert(
-          l1.wallets[3]!.writeContract({ address: hub, abi: looseAbi(interopHubAbi), functionName, args }),
-          'Unauthorized',
+          submit(variant(twoArgs, (s) => (s.groups[0]!.batchRoots[0] = rootOf('forged')))),
+          'InvalidProof',
         );
-      }
+        await expectRevert(
+          submit(variant(twoArgs, (s) => (s.groups[0]!.chainRoot = b32(BigInt(s.groups[0]!.chainRoot) + 1n)))),
+          'InvalidProof',
+        );
+        // the same batches of the unsigned group in another order: other data, refused by the proof
+        await expectRevert(submit(variant(twoArgs, (s) => s.groups[0]!.batchRoots.reverse())), 'InvalidProof');
+      });
     });
-    it('finally accepts the unchanged valid submission', async () => {
-      const hash = await submit(await epoch(), good.prev, good.next, good.updates, good.signatures);
-      expect((await l1.publicClient.waitForTransactionReceipt({ hash })).status).toBe('success');
-      state.apply([{ slot: 1, chainId: CHAIN_B, batchNumber: 1n, batchRoot: good.updates[0]!.batchRoot }], TEST_K);
+
+    it('a proof made with another slot for a chain (InvalidProof): the slot comes from the registry', async () => {
+      const elsewhere = await prepare(
+        S4,
+        [...batches(C, 0, 0, 'r'), ...batches(B, 16, 16, 'r')],
+        new Map([...slots, [C, 7]]),
+      );
+      // same chain roots and batch roots; another shared root and another header for C
+      expect(elsewhere.step.groups.map((g) => g.chainRoot)).toEqual(good.step.groups.map((g) => g.chainRoot));
+      await expectInputs(expect4, elsewhere.step.publicSignals);
+      const wrongArgs = argsOf(elsewhere, args[0]);
+      await expectRevert(submit(wrongArgs), 'InvalidProof');
+      const [challenge] = await read<readonly [bigint, bigint]>('epochPublicSignals', [
+        S4_ID,
+        wrongArgs[2],
+        wrongArgs[3],
+        wrongArgs[4],
+        wrongArgs[5],
+      ]);
+      expect(challenge).not.toBe(elsewhere.step.publicSignals.challenge);
+      await expectInputs(expect4, good.step.publicSignals);
+    });
+
+    it('a proof its verifier rejects (InvalidProof)', async () => {
+      const { address: other } = await deployInteropHub(
+        { walletClient: admin(), publicClient: l1.publicClient },
+        { sharedDepth: SHARED_DEPTH, chainDepth: CHAIN_DEPTH, shapes: [{ ...S4Shape(), verifier: reject }] },
+      );
+      await mined(await write('registerChain', [C, l1.wallets[3]!.account.address], admin(), other));
+      const e = await prepareEpoch({
+        state: new AggregationState({ chainDepth: CHAIN_DEPTH, sharedDepth: SHARED_DEPTH }),
+        slots: new Map([[C, 0]]),
+        shape: S4,
+        batches: batches(C, 0, 0),
+        sign: operatorSigner(L1_CHAIN_ID, other, OPERATOR_KEYS),
+      });
+      await expectRevert(submit(argsOf(e, 1n), admin(), other), 'InvalidProof');
+    });
+
+    it('a caller without SUBMITTER_ROLE, and strangers managing chains (Unauthorized)', async () => {
+      const stranger = l1.wallets[5]!;
+      await expectRevert(submit(args, stranger), 'Unauthorized');
+      await expectRevert(write('pauseChain', [A], stranger), 'Unauthorized');
+      await expectRevert(write('setOperator', [A, stranger.account.address], stranger), 'Unauthorized');
+    });
+
+    it('and finally accepts the unchanged submission', async () => {
+      await mined(await submit(args));
+      state = good.after;
       expect(await read<Hex>('sharedRoot')).toBe(b32(state.sharedRoot));
+      expect(await nextBatch(C)).toBe(1n);
+      expect(await nextBatch(B)).toBe(17n);
     });
   });
 
   it('rotates an operator: the old key is refused, the new one accepted', async () => {
     const newKey = ANVIL_PRIVATE_KEYS[4];
     const newOperator = l1.wallets[4]!.account.address;
-    const hash = await admin().writeContract({
-      address: hub,
-      abi: interopHubAbi,
-      functionName: 'setOperator',
-      args: [CHAIN_A, newOperator],
-    });
-    const receipt = await l1.publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await mined(await write('setOperator', [A, newOperator]));
     const [log] = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'OperatorChanged' });
-    expect(log?.args).toEqual({ chainId: CHAIN_A, previousOperator: operatorA, newOperator });
+    expect(log?.args).toEqual({ chainId: A, previousOperator: l1.wallets[1]!.account.address, newOperator });
 
-    const u = update(CHAIN_A, 3n, 'rot');
-    const { step } = prove([u]);
-    await expectInputs([step.oldRoot, step.newRoot, step.commitment]);
-    const epoch = (await read<bigint>('epoch')) + 1n;
-    await expectRevert(
-      submit(epoch, b32(step.oldRoot), b32(step.newRoot), [u], [await sign(OPERATOR_A, u)]),
-      'InvalidSignature',
-    );
-    const ok = await submit(epoch, b32(step.oldRoot), b32(step.newRoot), [u], [await sign(newKey, u)]);
-    expect((await l1.publicClient.waitForTransactionReceipt({ hash: ok })).status).toBe('success');
+    const old = await prepare(S4, batches(A, 15, 15, 'rot'));
+    await expectInputs(expect4, old.step.publicSignals);
+    const args = argsOf(old, await nextEpoch());
+    expect(await expectRevert(submit(args), 'InvalidSignature')).toEqual([0n, A, l1.wallets[1]!.account.address]);
+    const rotated = await prepareEpoch({
+      state,
+      slots,
+      shape: S4,
+      batches: batches(A, 15, 15, 'rot'),
+      sign: operatorSigner(L1_CHAIN_ID, hub, new Map([[A, newKey]])),
+    });
+    await settle(rotated);
+    expect(getAddress((await read<{ operator: Address }>('getChain', [A])).operator)).toBe(newOperator);
+    expect(await nextBatch(A)).toBe(16n);
   });
 
-  it('stops registering when every slot of the shared tree is taken', async () => {
-    const capacity = 2 ** TEST_SHARED_DEPTH;
-    for (let i = slots.size; i < capacity; i++) {
-      const hash = await admin().writeContract({
-        address: hub,
-        abi: interopHubAbi,
-        functionName: 'registerChain',
-        args: [600n + BigInt(i), operatorA],
-      });
-      await l1.publicClient.waitForTransactionReceipt({ hash });
-    }
-    const args = await expectRevert(
-      admin().writeContract({
-        address: hub,
-        abi: interopHubAbi,
-        functionName: 'registerChain',
-        args: [700n, operatorA],
-      }),
-      'RegistryFull',
-    );
-    expect(args).toEqual([capacity]);
-  });
-
-  it('refuses every proof with a verifier that rejects everything', async () => {
-    const reject = await deployFixture(admin(), l1.publicClient, 'RejectAllVerifier');
-    const { address } = await deployInteropHub(
+  it('stops registering when every slot of the shared tree is taken (RegistryFull)', async () => {
+    const { address: small } = await deployInteropHub(
       { walletClient: admin(), publicClient: l1.publicClient },
-      { verifier: reject, sharedDepth: TEST_SHARED_DEPTH, k: TEST_K },
+      { sharedDepth: 2, chainDepth: 3 },
     );
-    const register = await admin().writeContract({
-      address,
-      abi: interopHubAbi,
-      functionName: 'registerChain',
-      args: [CHAIN_A, operatorA],
-    });
-    await l1.publicClient.waitForTransactionReceipt({ hash: register });
-    const u = update(CHAIN_A, 0n, 'rej');
-    const genesis = await l1.publicClient.readContract({
-      address,
-      abi: interopHubAbi,
-      functionName: 'sharedRoot',
-    });
-    await expectRevert(
-      admin().writeContract({
-        address,
-        abi: interopHubAbi,
-        functionName: 'submitRoot',
-        args: [1n, genesis, genesis, [u], [await sign(OPERATOR_A, u, address)], NO_PROOF],
-      }),
-      'InvalidProof',
-    );
+    for (let i = 0; i < 4; i++) {
+      await mined(await write('registerChain', [600n + BigInt(i), l1.wallets[1]!.account.address], admin(), small));
+    }
+    expect(
+      await expectRevert(
+        write('registerChain', [700n, l1.wallets[1]!.account.address], admin(), small),
+        'RegistryFull',
+      ),
+    ).toEqual([4]);
   });
 });
+
+/** The s4 shape as deployInteropHub takes it. */
+function S4Shape(): { groups: number; groupSize: number } {
+  return { groups: PRODUCTION_SHAPES.s4.k / PRODUCTION_SHAPES.s4.groupSize, groupSize: PRODUCTION_SHAPES.s4.groupSize };
+}

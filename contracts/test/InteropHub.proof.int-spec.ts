@@ -3,105 +3,111 @@ import {
   AggregationState,
   BatchTree,
   buildInclusionProof,
-  interopHubDomain,
+  CHAIN_DEPTH,
   messageLeaf,
+  PRODUCTION_SHAPES,
+  SHARED_DEPTH,
   signBatchRoot,
-  TEST_CHAIN_DEPTH,
-  TEST_K,
-  TEST_SHAPE,
-  TEST_SHARED_DEPTH,
-  type BatchRootCommitment,
-  type Update,
+  interopHubDomain,
 } from '@interop/protocol';
 import {
-  aggregationVerifierTestAbi,
-  aggregationVerifierTestBytecode,
-  deployContract,
+  deployAggregationVerifier,
   deployInteropHub,
   deployL2Stack,
   interopCenterAbi,
   interopHandlerAbi,
   interopHubAbi,
+  type SubmitRootArgs,
 } from '@interop/contracts';
 import { ANVIL_PRIVATE_KEYS } from '../../libs/infra/src/testing/anvil';
+import { argsOf, operatorSigner, prepareEpoch, rootOf, type BatchSpec, type PreparedEpoch } from './helpers/epochs';
 import { deployFixture, fixtureAbi } from './helpers/fixtures';
 import { expectRevert } from './helpers/expectRevert';
-import { sentMessages, TEST_BATCH_DEPTH } from './helpers/network';
-import { proveStep, testCircuitBuilt } from './helpers/realProof';
+import { NETWORK_DEPTHS, sentMessages, TEST_BATCH_DEPTH } from './helpers/network';
+import { shapeProver, type ShapeProver } from './helpers/realProof';
 import { startTestChain, type TestChain } from './helpers/testChain';
 
-jest.setTimeout(300_000);
+// The first run builds the production circuits (ensureCircuits); its caches make later runs take seconds.
+jest.setTimeout(40 * 60_000);
 
 const L1 = 900;
 const A = 501;
 const B = 502;
-const OPERATOR_A = ANVIL_PRIVATE_KEYS[1];
-const OPERATOR_B = ANVIL_PRIVATE_KEYS[2];
+const KEYS = new Map<bigint, Hex>([
+  [BigInt(A), ANVIL_PRIVATE_KEYS[1]],
+  [BigInt(B), ANVIL_PRIVATE_KEYS[2]],
+]);
+
+type Group = SubmitRootArgs[5][number];
+const withGroups = (args: SubmitRootArgs, groups: readonly Group[]): SubmitRootArgs => [
+  args[0],
+  args[1],
+  args[2],
+  args[3],
+  args[4],
+  groups,
+  args[6],
+];
 
 /**
- * InteropHub with the real snarkjs verifier of the test circuit (contracts/src/verifiers/AggregationVerifierTest.sol):
- * real Groth16 proofs made from libs/protocol's AggregationState, a chain of two epochs, tampered proofs and public
- * inputs refused on chain, and one message carried end to end: sent on L2 A, settled on L1, executed on L2 B.
+ * InteropHub with the real snarkjs verifiers of the production shapes (contracts/src/verifiers/
+ * AggregationVerifierS4.sol, AggregationVerifierL32.sol): real Groth16 proofs (libs/prover `Prover`) of epochs made
+ * by libs/protocol's AggregationState at production depths, tampered proofs, public signals and calldata refused on
+ * chain, and one message carried end to end: sent on L2 A, settled on L1, executed on L2 B.
  */
-describe('InteropHub with real Groth16 proofs', () => {
+describe('InteropHub with real Groth16 proofs of the production shapes', () => {
   let l1: TestChain;
   let a: TestChain;
   let b: TestChain;
   let hub: Address;
-  let verifier: Address;
-  const state = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH });
+  let s4: ShapeProver;
+  let l32: ShapeProver;
+  let state = new AggregationState({ chainDepth: CHAIN_DEPTH, sharedDepth: SHARED_DEPTH });
   const slots = new Map<bigint, number>([
     [BigInt(A), 0],
     [BigInt(B), 1],
   ]);
   const b32 = (x: bigint): Hex => toHex(x, { size: 32 });
-  const sign = (key: Hex, u: BatchRootCommitment) => signBatchRoot(key, interopHubDomain(BigInt(L1), hub), u);
-  const commitments = (chainId: bigint, batchNumber: bigint, batchRoot: Hex): BatchRootCommitment => ({
-    chainId,
-    batchNumber,
-    batchRoot,
-    messageCount: 1,
-    firstBlock: 1n,
-    lastBlock: 2n,
-  });
-  const toUpdate = (u: BatchRootCommitment): Update => ({
-    slot: slots.get(u.chainId)!,
-    chainId: u.chainId,
-    batchNumber: u.batchNumber,
-    batchRoot: u.batchRoot,
-  });
-  const submit = (
-    epoch: bigint,
-    prev: Hex,
-    next: Hex,
-    updates: BatchRootCommitment[],
-    signatures: Hex[],
-    proof: unknown,
-  ) =>
-    l1.wallets[0]!.writeContract({
-      address: hub,
-      abi: interopHubAbi,
-      functionName: 'submitRoot',
-      args: [epoch, prev, next, updates, signatures, proof as never],
-    });
+  const submit = (args: SubmitRootArgs) =>
+    l1.wallets[0]!.writeContract({ address: hub, abi: interopHubAbi, functionName: 'submitRoot', args });
+  const read = <F extends 'sharedRoot' | 'epoch'>(functionName: F) =>
+    l1.publicClient.readContract({ address: hub, abi: interopHubAbi, functionName });
+  const prepare = (shape: 's4' | 'l32', batches: BatchSpec[]) =>
+    prepareEpoch({ state, slots, shape: PRODUCTION_SHAPES[shape], batches, sign: operatorSigner(L1, hub, KEYS) });
+  const run = (chainId: number, from: number, to: number, tag = 'p'): BatchSpec[] =>
+    Array.from({ length: to - from + 1 }, (_, i) => ({
+      chainId: BigInt(chainId),
+      batchRoot: rootOf(`${tag} ${chainId}/${from + i}`),
+    }));
+  /** Proves `e` with its shape's circuit; the prover's public signals are libs/protocol's. */
+  const prove = async (e: PreparedEpoch, prover: ShapeProver) => {
+    const { proof, publicSignals } = await prover.prove(e.step);
+    const s = e.step.publicSignals;
+    expect(publicSignals).toEqual([s.dataCommitment, s.challenge, s.evaluation]);
+    return proof;
+  };
+  const settle = async (args: SubmitRootArgs, e: PreparedEpoch) => {
+    const receipt = await l1.publicClient.waitForTransactionReceipt({ hash: await submit(args) });
+    expect(receipt.status).toBe('success');
+    state = e.after;
+    expect(await read('sharedRoot')).toBe(b32(state.sharedRoot));
+    return receipt;
+  };
 
   beforeAll(async () => {
-    if (!testCircuitBuilt())
-      throw new Error('test circuit not built: run node scripts/build-circuits.mjs --instance test');
+    [s4, l32] = [await shapeProver('s4'), await shapeProver('l32')];
     [l1, a, b] = await Promise.all([startTestChain(L1), startTestChain(A), startTestChain(B)]);
-    ({ address: verifier } = await deployContract(
-      { walletClient: l1.wallets[0]!, publicClient: l1.publicClient },
-      {
-        abi: aggregationVerifierTestAbi,
-        bytecode: aggregationVerifierTestBytecode,
-        args: [],
-        name: 'AggregationVerifierTest',
-      },
-    ));
-    ({ address: hub } = await deployInteropHub(
-      { walletClient: l1.wallets[0]!, publicClient: l1.publicClient },
-      { verifier, sharedDepth: TEST_SHARED_DEPTH, k: TEST_K },
-    ));
+    const clients = { walletClient: l1.wallets[0]!, publicClient: l1.publicClient };
+    const v4 = await deployAggregationVerifier(clients, 's4');
+    const v32 = await deployAggregationVerifier(clients, 'l32');
+    ({ address: hub } = await deployInteropHub(clients, {
+      sharedDepth: SHARED_DEPTH,
+      chainDepth: CHAIN_DEPTH,
+      shapes: [
+        { groups: 2, groupSize: 2, verifier: v4.address },
+        { groups: 2, groupSize: 16, verifier: v32.address },
+      ],
+    }));
     for (const [chainId, wallet] of [
       [BigInt(A), l1.wallets[1]!],
       [BigInt(B), l1.wallets[2]!],
@@ -116,74 +122,63 @@ describe('InteropHub with real Groth16 proofs', () => {
     }
   });
   afterAll(async () => {
+    await Promise.all([s4?.close(), l32?.close()]);
     await Promise.all([l1?.stop(), a?.stop(), b?.stop()]);
   });
 
-  it('settles a chain of two proven epochs, refusing tampered proofs and public inputs', async () => {
+  it('s4: settles a chain of two proven epochs, refusing tampered proofs, public signals and calldata', async () => {
     // epoch 1: one batch of each chain
-    const e1 = [commitments(BigInt(A), 0n, b32(111n)), commitments(BigInt(B), 0n, b32(222n))];
-    const next1 = state.clone();
-    const step1 = next1.apply(e1.map(toUpdate), TEST_SHAPE);
-    const { proof, publicSignals } = await proveStep(step1);
-    expect(publicSignals).toEqual([step1.oldRoot, step1.newRoot, step1.commitment]);
-    const sigs1 = [await sign(OPERATOR_A, e1[0]!), await sign(OPERATOR_B, e1[1]!)];
+    const e1 = await prepare('s4', [...run(A, 0, 0), ...run(B, 0, 0)]);
+    const proof = await prove(e1, s4);
+    const args = argsOf(e1, 1n, proof);
 
     // tampered proof elements
+    await expectRevert(submit(argsOf(e1, 1n, { ...proof, a: [proof.a[0], proof.a[1] + 1n] })), 'InvalidProof');
+    await expectRevert(submit(argsOf(e1, 1n, { ...proof, c: [proof.c[1], proof.c[0]] })), 'InvalidProof');
+    // tampered public signals: the data commitment, the new root
+    await expectRevert(submit([args[0], args[1], args[2], args[3], args[4] + 1n, args[5], args[6]]), 'InvalidProof');
     await expectRevert(
-      submit(1n, b32(step1.oldRoot), b32(step1.newRoot), e1, sigs1, { ...proof, a: [proof.a[0], proof.a[1] + 1n] }),
+      submit([args[0], args[1], args[2], b32(e1.step.newRoot + 1n), args[4], args[5], args[6]]),
       'InvalidProof',
     );
-    await expectRevert(
-      submit(1n, b32(step1.oldRoot), b32(step1.newRoot), e1, sigs1, { ...proof, c: [proof.c[1], proof.c[0]] }),
-      'InvalidProof',
-    );
-    // tampered public inputs: the new root, and the commitment (a different, correctly signed batch root)
-    await expectRevert(submit(1n, b32(step1.oldRoot), b32(step1.newRoot + 1n), e1, sigs1, proof), 'InvalidProof');
-    const forged = [e1[0]!, commitments(BigInt(B), 0n, b32(223n))];
-    await expectRevert(
-      submit(
-        1n,
-        b32(step1.oldRoot),
-        b32(step1.newRoot),
-        forged,
-        [sigs1[0]!, await sign(OPERATOR_B, forged[1]!)],
-        proof,
-      ),
-      'InvalidProof',
-    );
-    // the same updates in another order are another commitment
-    await expectRevert(
-      submit(1n, b32(step1.oldRoot), b32(step1.newRoot), [e1[1]!, e1[0]!], [sigs1[1]!, sigs1[0]!], proof),
-      'InvalidProof',
-    );
+    // another batch root for B, correctly signed over its chain root: the epoch data differs
+    const forged = await prepare('s4', [...run(A, 0, 0), ...run(B, 0, 0, 'forged')]);
+    const forgedArgs = argsOf(forged, 1n, proof);
+    await expectRevert(submit([args[0], args[1], args[2], args[3], args[4], forgedArgs[5], args[6]]), 'InvalidProof');
+    // the same groups in the other order
+    await expectRevert(submit(withGroups(args, [args[5][1]!, args[5][0]!])), 'InvalidProof');
+    // the proof of s4 under another shape id (l32's verifier has other keys)
+    await expectRevert(submit([args[0], 2 * 65536 + 16, args[2], args[3], args[4], args[5], args[6]]), 'InvalidProof');
+    await settle(args, e1);
 
-    const hash = await submit(1n, b32(step1.oldRoot), b32(step1.newRoot), e1, sigs1, proof);
-    const receipt = await l1.publicClient.waitForTransactionReceipt({ hash });
-    expect(receipt.status).toBe('success');
-    state.apply(e1.map(toUpdate), TEST_K);
-    expect(await l1.publicClient.readContract({ address: hub, abi: interopHubAbi, functionName: 'sharedRoot' })).toBe(
-      b32(state.sharedRoot),
+    // epoch 2 links to epoch 1: A1 ends block [0, 2), A2 starts [2, 4): one chain in two groups, the last signed
+    // a replay of epoch 1 (from the current root) is refused before its proof is looked at
+    await expectRevert(
+      submit([2n, args[1], b32(state.sharedRoot), args[3], args[4], args[5], args[6]]),
+      'NonConsecutiveBatch',
     );
-
-    // epoch 2 links to epoch 1: two batches of chain A (padding-free), and a replay of epoch 1's proof is refused
-    await expectRevert(submit(2n, b32(step1.newRoot), b32(step1.newRoot), e1, sigs1, proof), 'NonConsecutiveBatch');
-    const e2 = [commitments(BigInt(A), 1n, b32(333n)), commitments(BigInt(A), 2n, b32(444n))];
-    const step2 = state.clone().apply(e2.map(toUpdate), TEST_SHAPE);
-    const p2 = await proveStep(step2);
-    const sigs2 = [await sign(OPERATOR_A, e2[0]!), await sign(OPERATOR_A, e2[1]!)];
-    await expectRevert(submit(2n, b32(step2.oldRoot), b32(step2.newRoot), e2, sigs2, proof), 'InvalidProof');
-    const ok = await submit(2n, b32(step2.oldRoot), b32(step2.newRoot), e2, sigs2, p2.proof);
-    expect((await l1.publicClient.waitForTransactionReceipt({ hash: ok })).status).toBe('success');
-    state.apply(e2.map(toUpdate), TEST_K);
+    const e2 = await prepare('s4', run(A, 1, 2));
+    expect(e2.step.groups).toHaveLength(2);
+    await expectRevert(submit(argsOf(e2, 2n, proof)), 'InvalidProof');
+    const args2 = argsOf(e2, 2n, await prove(e2, s4));
+    expect(args2[5].map((g) => g.signature === '0x')).toEqual([true, false]);
+    await settle(args2, e2);
     expect(
       await l1.publicClient.readContract({ address: hub, abi: interopHubAbi, functionName: 'rootAt', args: [2n] }),
     ).toBe(b32(state.sharedRoot));
   });
 
+  it('l32: settles 13 and 15 batches of two chains with one proof', async () => {
+    const e = await prepare('l32', [...run(A, 3, 15), ...run(B, 1, 15)]);
+    const args = argsOf(e, (await read('epoch')) + 1n, await prove(e, l32));
+    const receipt = await settle(args, e);
+    const [log] = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'RootSubmitted' });
+    expect(log?.args).toMatchObject({ batchCount: 28n, shapeId: 2 * 65536 + 16 });
+  });
+
   it('carries a message end to end: L2 A -> batch -> L1 proof -> imported on L2 B -> executed', async () => {
-    const depths = { batchDepth: TEST_BATCH_DEPTH, chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH };
-    const stackA = await deployL2Stack({ walletClient: a.wallets[0]!, publicClient: a.publicClient }, depths);
-    const stackB = await deployL2Stack({ walletClient: b.wallets[0]!, publicClient: b.publicClient }, depths);
+    const stackA = await deployL2Stack({ walletClient: a.wallets[0]!, publicClient: a.publicClient }, NETWORK_DEPTHS);
+    const stackB = await deployL2Stack({ walletClient: b.wallets[0]!, publicClient: b.publicClient }, NETWORK_DEPTHS);
     const recorder = await deployFixture(b.wallets[0]!, b.publicClient, 'CallRecorder', [stackB.handler]);
     const params = { baseFee: 5n, perByteFee: 1n, dstGasPrice: 1n, exchangeRateE18: 10n ** 18n };
     const set = await a.wallets[0]!.writeContract({
@@ -211,19 +206,24 @@ describe('InteropHub with real Groth16 proofs', () => {
     });
     const [m] = sentMessages(await a.publicClient.waitForTransactionReceipt({ hash: sent }));
 
-    // chain app: seal batch 3 of chain A (0..2 were settled above), operator signs; hub: prove; L1: settle
+    // chain app: seal A's next batch, operator signs it with the chain root; hub: prove; L1: settle
     const batch = new BatchTree([messageLeaf(m!)], TEST_BATCH_DEPTH);
-    const u = { ...commitments(BigInt(A), 3n, batch.root), messageCount: 1 };
-    const step = state.clone().apply([toUpdate(u)], TEST_SHAPE);
-    const { proof } = await proveStep(step);
-    const epoch =
-      (await l1.publicClient.readContract({ address: hub, abi: interopHubAbi, functionName: 'epoch' })) + 1n;
-    const settled = await submit(epoch, b32(step.oldRoot), b32(step.newRoot), [u], [await sign(OPERATOR_A, u)], proof);
-    const receipt = await l1.publicClient.waitForTransactionReceipt({ hash: settled });
-    expect(receipt.status).toBe('success');
-    state.apply([toUpdate(u)], TEST_K);
-    const [log] = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'BatchSettled' });
-    expect(log?.args).toEqual({ chainId: BigInt(A), batchNumber: 3n, batchRoot: batch.root, epoch });
+    const batchNumber = BigInt(state.chainSize(BigInt(A)));
+    const e = await prepare('s4', [{ chainId: BigInt(A), batchRoot: batch.root }]);
+    expect(e.commitments[0]!.batchNumber).toBe(batchNumber);
+    expect(await signBatchRoot(KEYS.get(BigInt(A))!, interopHubDomain(L1, hub), e.commitments[0]!)).toBe(
+      e.metadata[0]!.signature,
+    );
+    const epoch = (await read('epoch')) + 1n;
+    const receipt = await settle(argsOf(e, epoch, await prove(e, s4)), e);
+    const [log] = parseEventLogs({ abi: interopHubAbi, logs: receipt.logs, eventName: 'ChainSettled' });
+    expect(log?.args).toEqual({
+      chainId: BigInt(A),
+      epoch,
+      firstBatch: batchNumber,
+      chainRoot: b32(state.chainRoot(BigInt(A))),
+      batchRoots: [batch.root],
+    });
 
     // chain B operator imports the L1 root; a relayer executes with the inclusion proof
     const root = await l1.publicClient.readContract({
@@ -242,7 +242,7 @@ describe('InteropHub with real Groth16 proofs', () => {
     const inclusion = buildInclusionProof({
       message: m!,
       batch,
-      batchNumber: 3n,
+      batchNumber,
       chainTree: state.chainTree(BigInt(A))!,
       chainSizeAtEpoch: state.chainSize(BigInt(A)),
       sharedTree: state.sharedTree,

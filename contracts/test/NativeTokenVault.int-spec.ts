@@ -10,7 +10,7 @@ import {
 import { deployFixture, fixtureAbi } from './helpers/fixtures';
 import { expectRevert } from './helpers/expectRevert';
 import { looseAbi } from './helpers/looseAbi';
-import { sentMessages, TestNetwork } from './helpers/network';
+import { NETWORK_DEPTHS, sentMessages, TestNetwork } from './helpers/network';
 import { startTestChain, type TestChain, type TestWallet } from './helpers/testChain';
 
 jest.setTimeout(180_000);
@@ -92,7 +92,7 @@ describe('NativeTokenVault + BridgedToken on anvil (A <-> B)', () => {
 
   beforeAll(async () => {
     const [ca, cb] = await Promise.all([startTestChain(A), startTestChain(B)]);
-    const depths = { batchDepth: 16, chainDepth: 3, sharedDepth: 2 };
+    const depths = NETWORK_DEPTHS;
     a = {
       chain: ca,
       ...(await deployL2Stack({ walletClient: ca.wallets[0]!, publicClient: ca.publicClient }, depths)),

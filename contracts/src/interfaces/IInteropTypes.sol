@@ -33,14 +33,20 @@ enum MessageKind {
     TOKEN
 }
 
-/// @dev One batch root settled on L1; the chain operator signs exactly these fields (EIP-712 `BatchRoot`).
-struct Update {
+/// @dev One group of an epoch (SPEC.md "L1 settlement"): ONE chain's consecutive batches `firstBatch ..
+///      firstBatch + batchRoots.length - 1` inside one aligned block of the shape's group size, and the chain root
+///      after the last of them. `messageCount`, `firstBlock`, `lastBlock` are the signed metadata of that last batch
+///      and `signature` the operator's EIP-712 `BatchRoot` signature over it, present only on the chain's LAST group
+///      of the epoch (empty on its earlier groups, whose metadata is ignored).
+struct GroupUpdate {
     uint64 chainId;
-    uint64 batchNumber;
-    bytes32 batchRoot;
+    uint64 firstBatch;
+    bytes32 chainRoot;
     uint32 messageCount;
     uint64 firstBlock;
     uint64 lastBlock;
+    bytes32[] batchRoots;
+    bytes signature;
 }
 
 /// @dev A Groth16 proof in the layout of snarkjs's generated verifier (`b` already in EVM pairing order).

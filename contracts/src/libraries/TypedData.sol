@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Update} from "../interfaces/IInteropTypes.sol";
-
 /// @title TypedData
 /// @notice Mirrors libs/protocol's EIP-712 definitions (SPEC.md "EIP-712"): domain
-///         {name "InteropHub", version "1", chainId, verifyingContract} and the BatchRoot / ChainRegistration types.
+///         {name "InteropHub", version "2", chainId, verifyingContract} and the BatchRoot / ChainRegistration types.
 library TypedData {
     bytes32 internal constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 internal constant BATCH_ROOT_TYPEHASH =
         keccak256(
-            "BatchRoot(uint64 chainId,uint64 batchNumber,bytes32 batchRoot,uint32 messageCount,uint64 firstBlock,uint64 lastBlock)"
+            "BatchRoot(uint64 chainId,uint64 batchNumber,bytes32 batchRoot,bytes32 chainRoot,uint32 messageCount,uint64 firstBlock,uint64 lastBlock)"
         );
     bytes32 internal constant CHAIN_REGISTRATION_TYPEHASH =
         keccak256("ChainRegistration(uint64 chainId,string name,address operator)");
     bytes32 internal constant NAME_HASH = keccak256("InteropHub");
-    bytes32 internal constant VERSION_HASH = keccak256("1");
+    /// @dev "2" since protocol v2 added `chainRoot` to BatchRoot: a v1 signature never verifies under v2.
+    bytes32 internal constant VERSION_HASH = keccak256("2");
 
     /// @dev secp256k1 n / 2: signatures with a larger s are malleable twins and are refused.
     uint256 internal constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
@@ -29,17 +28,27 @@ library TypedData {
         return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, chainId, verifyingContract));
     }
 
-    function batchRootHash(Update calldata u) internal pure returns (bytes32) {
+    /// @dev `chainRoot` is the chain tree's root after `batchNumber`: signing it authorizes batches 0..batchNumber.
+    function batchRootHash(
+        uint64 chainId,
+        uint64 batchNumber,
+        bytes32 batchRoot,
+        bytes32 chainRoot,
+        uint32 messageCount,
+        uint64 firstBlock,
+        uint64 lastBlock
+    ) internal pure returns (bytes32) {
         return
             keccak256(
                 abi.encode(
                     BATCH_ROOT_TYPEHASH,
-                    u.chainId,
-                    u.batchNumber,
-                    u.batchRoot,
-                    u.messageCount,
-                    u.firstBlock,
-                    u.lastBlock
+                    chainId,
+                    batchNumber,
+                    batchRoot,
+                    chainRoot,
+                    messageCount,
+                    firstBlock,
+                    lastBlock
                 )
             );
     }

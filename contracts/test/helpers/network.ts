@@ -3,18 +3,20 @@ import {
   AggregationState,
   BatchTree,
   buildInclusionProof,
+  CHAIN_DEPTH,
   messageLeaf,
-  TEST_CHAIN_DEPTH,
-  TEST_K,
-  TEST_SHARED_DEPTH,
+  SHARED_DEPTH,
   type InclusionProof,
   type InteropMessage,
 } from '@interop/protocol';
 import { interopCenterAbi, interopHandlerAbi } from '@interop/contracts';
 import type { TestChain } from './testChain';
 
-/** Test depths of SPEC.md "Depths". */
+/** The depths of SPEC.md "Depths" (every running network); the L2 stacks of the tests are deployed with them. */
 export const TEST_BATCH_DEPTH = 16;
+export const NETWORK_DEPTHS = { batchDepth: TEST_BATCH_DEPTH, chainDepth: CHAIN_DEPTH, sharedDepth: SHARED_DEPTH };
+/** Batches per epoch of the in-process network (its roots only: no proof, so any grouping works). */
+const EPOCH_BATCHES = 4;
 
 /** The messages a transaction sent through InteropCenter (from its `MessageSent` events), as libs/protocol values. */
 export function sentMessages(receipt: TransactionReceipt): InteropMessage[] {
@@ -34,7 +36,7 @@ type SealedBatch = { srcChainId: bigint; batchNumber: bigint; leaves: Hex[]; epo
  * chain operator would after L1 settled it) and build inclusion proofs.
  */
 export class TestNetwork {
-  readonly state = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH });
+  readonly state = new AggregationState({ chainDepth: CHAIN_DEPTH, sharedDepth: SHARED_DEPTH });
   private epoch = 0n;
   /** epoch -> state snapshot (proofs are built against the trees as they were at that epoch). */
   private readonly snapshots = new Map<bigint, AggregationState>();
@@ -51,7 +53,7 @@ export class TestNetwork {
   }
 
   /**
-   * Seals each source chain's messages into one batch, aggregates (K at a time, several epochs if needed), imports
+   * Seals each source chain's messages into one batch, aggregates (4 at a time, several epochs if needed), imports
    * every new root into every handler, and returns the epoch the messages are provable at.
    */
   async settle(messages: InteropMessage[]): Promise<bigint> {
@@ -63,8 +65,8 @@ export class TestNetwork {
       this.nextBatch.set(srcChainId, batchNumber + 1n);
       sealed.push({ srcChainId, batchNumber, leaves: ms.map(messageLeaf), epoch: 0n });
     }
-    for (let i = 0; i < sealed.length; i += TEST_K) {
-      const group = sealed.slice(i, i + TEST_K);
+    for (let i = 0; i < sealed.length; i += EPOCH_BATCHES) {
+      const group = sealed.slice(i, i + EPOCH_BATCHES);
       this.state.apply(
         group.map((b) => ({
           slot: this.slot(b.srcChainId),
@@ -72,7 +74,7 @@ export class TestNetwork {
           batchNumber: b.batchNumber,
           batchRoot: new BatchTree(b.leaves, TEST_BATCH_DEPTH).root,
         })),
-        TEST_K,
+        EPOCH_BATCHES,
       );
       this.epoch += 1n;
       this.snapshots.set(this.epoch, this.state.clone());

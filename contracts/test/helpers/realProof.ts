@@ -1,37 +1,50 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import * as snarkjs from 'snarkjs';
-import type { AggregationStepResult } from '@interop/protocol';
-import { buildCircuitInput } from '../../../libs/prover/src/buildCircuitInput';
-import { toSolidityProof, type SolidityProof } from '../../../libs/prover/src/toSolidityProof';
+import type { AggregationStepResult, PRODUCTION_SHAPES } from '@interop/protocol';
+// The shape-aware circuit API of libs/prover (circuitArtifacts(shapeName), ensureCircuits(names?)): the only place
+// the contracts tests and the gas bench touch the circuit build.
+import {
+  buildCircuitInput,
+  circuitArtifacts,
+  ensureCircuits,
+  Prover,
+  toSolidityProof,
+  type SolidityProof,
+} from '@interop/prover';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const BUILD = join(ROOT, 'circuits', 'build', 'test');
-export const TEST_CIRCUIT = {
-  wasm: join(BUILD, 'aggregation_test_js', 'aggregation_test.wasm'),
-  zkey: join(BUILD, 'aggregation_test.zkey'),
-};
+/** A production epoch shape by name (circuits/shapes/<name>.json). */
+export type ShapeName = keyof typeof PRODUCTION_SHAPES;
 
-/** Whether the test circuit is built (scripts/build-circuits.mjs --instance test). */
-export function testCircuitBuilt(): boolean {
-  return existsSync(TEST_CIRCUIT.wasm) && existsSync(TEST_CIRCUIT.zkey);
+/** Whether the circuit of `shape` is built (wasm and zkey under circuits/build/<shape>/), without building it. */
+export function circuitBuilt(shape: ShapeName): boolean {
+  const a = circuitArtifacts(shape, { allowMissing: true });
+  return existsSync(a.wasm) && existsSync(a.zkey);
 }
 
+/** Proves epochs of one shape with the real circuit (libs/prover `Prover`, one worker thread). */
+export type ShapeProver = {
+  shape: ShapeName;
+  prove: (step: AggregationStepResult) => Promise<{ proof: SolidityProof; publicSignals: bigint[] }>;
+  close: () => Promise<void>;
+};
+
 /**
- * A real Groth16 proof of one aggregation step with the test circuit (in-process snarkjs, single-threaded so it
- * runs under jest), in the argument layout of the generated verifier.
+ * A prover of `shape`'s circuit, building it first when it is missing (`ensureCircuits`, whose caches make a rebuild
+ * take seconds).
  */
-export async function proveStep(
-  step: AggregationStepResult,
-): Promise<{ proof: SolidityProof; publicSignals: bigint[] }> {
-  const input = buildCircuitInput(step.witnesses, step.oldRoot, step.newRoot, step.commitment);
-  const { proof, publicSignals } = await snarkjs.groth16.fullProve(
-    input,
-    TEST_CIRCUIT.wasm,
-    TEST_CIRCUIT.zkey,
-    undefined,
-    undefined,
-    { singleThread: true },
-  );
-  return { proof: toSolidityProof(proof), publicSignals: publicSignals.map(BigInt) };
+export async function shapeProver(shape: ShapeName): Promise<ShapeProver> {
+  // Until libs/prover exports the shape-aware build, say so instead of failing with "not a function".
+  if (typeof ensureCircuits !== 'function') {
+    throw new Error(`libs/prover exports no ensureCircuits yet: cannot build or find the circuit of shape ${shape}`);
+  }
+  await ensureCircuits([shape]);
+  const prover = new Prover({ artifacts: circuitArtifacts(shape), poolSize: 1 });
+  return {
+    shape,
+    prove: async (step) => {
+      const input = buildCircuitInput(step.witnesses, step.oldRoot, step.publicSignals);
+      const { proof, publicSignals } = await prover.prove(input);
+      return { proof: toSolidityProof(proof), publicSignals: publicSignals.map(BigInt) };
+    },
+    close: () => prover.close(),
+  };
 }

@@ -56,6 +56,7 @@ export type BatchRootJson = {
   chainId: Dec;
   batchNumber: Dec;
   batchRoot: Hex;
+  chainRoot: Hex;
   messageCount: number;
   firstBlock: Dec;
   lastBlock: Dec;
@@ -84,9 +85,27 @@ export type VectorFiles = {
   'chain-tree': { test: PoseidonTreeVectors; production: PoseidonTreeVectors };
   'shared-tree': { test: SharedTreeVectors; production: SharedTreeVectors };
   aggregation: {
+    chainDepth: number;
     sharedDepth: number;
     genesisRoot: Dec;
-    steps: { updates: { slot: number; chainId: Dec; batchNumber: Dec; batchRoot: Hex }[]; commitment: Dec }[];
+    shapes: {
+      name: string;
+      k: number;
+      groupSize: number;
+      groups: number;
+      shapeId: number;
+      steps: {
+        epoch: number;
+        updates: { slot: number; chainId: Dec; batchNumber: Dec; batchRoot: Hex }[];
+        oldRoot: Dec;
+        newRoot: Dec;
+        groups: { slot: number; chainId: Dec; firstBatch: Dec; chainRoot: Dec; batchRoots: Hex[] }[];
+        chainRoots: Dec[];
+        data: Dec[];
+        /** [dataCommitment, challenge, evaluation] */
+        publicSignals: [Dec, Dec, Dec];
+      }[];
+    }[];
   };
   'inclusion-proof': { test: InclusionVector[]; production: InclusionVector[] };
   fees: {
@@ -99,7 +118,7 @@ export type VectorFiles = {
   };
   'asset-ids': { cases: { originChainId: Dec; vault: Address; token: Address; assetId: Hex }[] };
   eip712: {
-    domain: { chainId: Dec; verifyingContract: Address };
+    domain: { name: string; version: string; chainId: Dec; verifyingContract: Address };
     domainSeparator: Hex;
     typeHashes: { BatchRoot: Hex; ChainRegistration: Hex };
     signer: Address;

@@ -8,7 +8,7 @@ import { sendAndConfirm } from './sendAndConfirm';
 import type { DeployClients } from './types';
 
 export type DeployL2StackParameters = {
-  /** BATCH_DEPTH, CHAIN_DEPTH, SHARED_DEPTH of the network (test instance: 16, 3, 2). */
+  /** BATCH_DEPTH, CHAIN_DEPTH, SHARED_DEPTH of the network (every running network: 16, 20, 10). */
   batchDepth: number;
   chainDepth: number;
   sharedDepth: number;
@@ -26,7 +26,7 @@ export type DeployL2StackReturnType = {
  * Deploys one L2's InteropCenter, InteropHandler and NativeTokenVault and wires them: the handler learns the
  * vault, the vault gets the center's VAULT_ROLE. The deployer holds every admin role of the center and the
  * handler (FEE_ADMIN, ROUTE_ADMIN, POLICY_ADMIN, TREASURY; OPERATOR, POLICY_ADMIN) and can grant them on.
- * @example const l2 = await deployL2Stack({ walletClient, publicClient }, { batchDepth: 16, chainDepth: 3, sharedDepth: 2 });
+ * @example const l2 = await deployL2Stack({ walletClient, publicClient }, { batchDepth: 16, chainDepth: 20, sharedDepth: 10 });
  */
 export async function deployL2Stack(
   clients: DeployClients,

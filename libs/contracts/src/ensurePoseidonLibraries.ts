@@ -11,7 +11,7 @@ export type EnsurePoseidonLibrariesReturnType = {
 };
 
 /**
- * Makes sure PoseidonT3/T4/T6 exist at the deterministic addresses the contracts are linked to (same on every
+ * Makes sure PoseidonT3/T4 exist at the deterministic addresses the contracts are linked to (same on every
  * EVM chain): deploys Arachnid's CREATE2 proxy with its keyless transaction if missing (anvil ships it), then each
  * library through it. Idempotent. Call before deploying InteropHub, InteropHandler or any harness.
  * @example await ensurePoseidonLibraries({ walletClient, publicClient });
@@ -53,7 +53,6 @@ export async function ensurePoseidonLibraries({
     addresses: {
       PoseidonT3: poseidonLibraries.PoseidonT3.address,
       PoseidonT4: poseidonLibraries.PoseidonT4.address,
-      PoseidonT6: poseidonLibraries.PoseidonT6.address,
     },
     gasUsed,
   };
