@@ -1,16 +1,21 @@
 import { createServer } from 'node:net';
 
-import { ensureTopics, PrismaService } from '@interop/infra';
+import { interopHubAbi } from '@interop/contracts';
+import { ConfigError, ensureTopics, PrismaService } from '@interop/infra';
 import {
+  batchLeaf,
   buildBatchTree,
+  CHAIN_DEPTH,
+  ChainTree,
+  fieldToBytes32,
   interopHubDomain,
   messageLeaf,
   recoverBatchRootSigner,
   type BatchRootRecord,
   type MessageRecord,
 } from '@interop/protocol';
-import type { INestApplication } from '@nestjs/common';
-import { toHex, type Hex } from 'viem';
+import { Logger, type INestApplication } from '@nestjs/common';
+import { recoverAddress, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
 import { migrate } from '../../../scripts/migrate';
@@ -24,6 +29,7 @@ import {
   anvilTestClient,
   bridgeToken,
   chainConfig,
+  deployHub,
   deployStack,
   mine,
   readMessageRecords,
@@ -38,9 +44,16 @@ jest.setTimeout(180_000);
 
 const OPERATOR_KEY = ANVIL_PRIVATE_KEYS[1];
 const OPERATOR = privateKeyToAccount(OPERATOR_KEY).address;
-// Only the EIP-712 domain uses it here (the root importer has its own test with a real InteropHub).
-const HUB = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const DST = 902n;
+
+/** The chain roots libs/protocol's ChainTree gives for batch roots 0..n-1 (one per batch, after it). */
+function chainRootsOf(batchRoots: Hex[]): Hex[] {
+  const tree = new ChainTree(CHAIN_DEPTH);
+  return batchRoots.map((root, n) => {
+    tree.append(batchLeaf(root, BigInt(n)));
+    return fieldToBytes32(tree.root);
+  });
+}
 
 /** The records of one batch, with the root recomputed from its message records alone. */
 function checkBatch(root: BatchRootRecord, messages: MessageRecord[]): Hex[] {
@@ -72,12 +85,16 @@ describe('chain app on anvil, Kafka and Postgres', () => {
   let l2: TestChain;
   let l1: TestChain;
   let stack: DeployL2StackReturnType;
+  // The L1 InteropHub (CHAIN_DEPTH 20): the app reads its depth at boot and signs over its EIP-712 domain (the root
+  // importer, off here, has its own test).
+  let hub: Address;
   const apps: INestApplication[] = [];
   const dbs: ScratchDatabase[] = [];
 
   beforeAll(async () => {
     [l2, l1] = await Promise.all([startTestChain(901), startTestChain(900)]);
     stack = await deployStack(l2, DST);
+    hub = await deployHub(l1, { chains: [[901n, OPERATOR]] });
   });
 
   afterAll(async () => {
@@ -102,7 +119,7 @@ describe('chain app on anvil, Kafka and Postgres', () => {
       L2_RPC_URL: l2.anvil.rpcUrl,
       L1_RPC_URL: l1.anvil.rpcUrl,
       L1_CHAIN_ID: '900',
-      L1_HUB_ADDRESS: HUB,
+      L1_HUB_ADDRESS: hub,
       INTEROP_CENTER_ADDRESS: stack.center,
       INTEROP_HANDLER_ADDRESS: stack.handler,
       OPERATOR_PRIVATE_KEY: OPERATOR_KEY,
@@ -139,7 +156,16 @@ describe('chain app on anvil, Kafka and Postgres', () => {
     expect(root).toMatchObject({ chainId: 901n, batchNumber: 0n, messageCount: 3 });
     expect(checkBatch(root!, messages.records)).toEqual(sent);
     expect(messages.records.map((m) => m.message.kind)).toEqual([0, 1, 0]);
-    expect(await recoverBatchRootSigner(interopHubDomain(900n, HUB), root!, root!.signature)).toBe(OPERATOR);
+    expect(root!.chainRoot).toBe(chainRootsOf([root!.batchRoot])[0]);
+    expect(await recoverBatchRootSigner(interopHubDomain(900n, hub), root!, root!.signature)).toBe(OPERATOR);
+    // L1's own digest of the v2 BatchRoot (domain version "2", with the chain root) recovers to the operator too.
+    const digest = await l1.publicClient.readContract({
+      address: hub,
+      abi: interopHubAbi,
+      functionName: 'batchRootDigest',
+      args: [901n, 0n, root!.batchRoot, root!.chainRoot, root!.messageCount, root!.firstBlock, root!.lastBlock],
+    });
+    expect(await recoverAddress({ hash: digest, signature: root!.signature })).toBe(OPERATOR);
     expect(root!.firstBlock).toBe(messages.records[0]!.blockNumber);
     expect(root!.lastBlock).toBe(messages.records[2]!.blockNumber);
 
@@ -153,6 +179,10 @@ describe('chain app on anvil, Kafka and Postgres', () => {
       return b?.publishedAt ? b : undefined;
     });
     expect(batch.batchRoot).toBe(root!.batchRoot);
+    expect(batch.chainRoot).toBe(root!.chainRoot);
+    const frontier = await prisma.chainTreeFrontier.findUniqueOrThrow({ where: { chainId: 901n } });
+    expect(frontier).toMatchObject({ size: 1n, root: root!.chainRoot });
+    expect(frontier.frontier).toHaveLength(CHAIN_DEPTH);
 
     const health = await httpGet(app, '/health');
     const pipeline = (health.body as { checks: Record<string, { status: string; details: Record<string, string> }> })
@@ -190,7 +220,13 @@ describe('chain app on anvil, Kafka and Postgres', () => {
     const roots = await readRootRecords(brokers, topics.roots, (r) => r.length >= 2);
     const messages = await readMessageRecords(brokers, topics.messages, (r) => r.some((m) => m.batchNumber === 1n));
     expect(roots.records.map((r) => r.batchNumber)).toEqual([0n, 1n]);
-    expect(roots.records[0]).toMatchObject({ batchRoot: sealedBefore.batchRoot, signature: sealedBefore.signature });
+    expect(roots.records[0]).toMatchObject({
+      batchRoot: sealedBefore.batchRoot,
+      chainRoot: sealedBefore.chainRoot,
+      signature: sealedBefore.signature,
+    });
+    // The restarted app continued the chain tree from the stored frontier.
+    expect(roots.records.map((r) => r.chainRoot)).toEqual(chainRootsOf(roots.records.map((r) => r.batchRoot)));
     expect(checkBatch(roots.records[0]!, messages.records)).toEqual([m0]);
     expect(checkBatch(roots.records[1]!, messages.records)).toEqual([m1]);
     const prisma = second.get(PrismaService);
@@ -229,5 +265,41 @@ describe('chain app on anvil, Kafka and Postgres', () => {
     const metrics = await httpGet(app, '/metrics');
     expect(metrics.text).toMatch(/chain_reorgs_detected_total\{chain_id="901"\} [1-9]/);
     await app.close();
+  });
+
+  it('fails at boot naming CHAIN_DEPTH when it differs from L1, and waits for an L1 that does not answer yet', async () => {
+    const { start } = await environment();
+    const error = await start({ CHAIN_DEPTH: '16' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      { variable: 'CHAIN_DEPTH', reason: `is 16 but L1 InteropHub ${hub} has CHAIN_DEPTH 20` },
+    ]);
+
+    // An L1 hub address with no code yet: the boot read fails, is logged and retried; once the contract is there
+    // (the hub's runtime code, CHAIN_DEPTH is an immutable in it), the app starts.
+    const later: Address = '0x00000000000000000000000000000000000c4a1d';
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      const booting = start({ L1_HUB_ADDRESS: later, CHAIN_DEPTH: '20' });
+      let booted = false;
+      void booting.then(() => (booted = true)).catch(() => undefined);
+      await waitFor('a logged CHAIN_DEPTH retry', () =>
+        Promise.resolve(
+          warnings.mock.calls.some(([m]) =>
+            String(m).includes(`reading CHAIN_DEPTH() of L1 InteropHub ${later} failed`),
+          )
+            ? true
+            : undefined,
+        ),
+      );
+      expect(booted).toBe(false);
+      const code = await l1.publicClient.getCode({ address: hub });
+      await anvilTestClient(l1).setCode({ address: later, bytecode: code! });
+      const app = await booting;
+      expect((await httpGet(app, '/health')).status).toBe(200);
+      await app.close();
+    } finally {
+      warnings.mockRestore();
+    }
   });
 });

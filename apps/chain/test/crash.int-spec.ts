@@ -1,6 +1,10 @@
 import { ensureTopics } from '@interop/infra';
 import {
+  batchLeaf,
   buildBatchTree,
+  CHAIN_DEPTH,
+  ChainTree,
+  fieldToBytes32,
   interopHubDomain,
   messageLeaf,
   recoverBatchRootSigner,
@@ -9,7 +13,7 @@ import {
 } from '@interop/protocol';
 import type { DeployL2StackReturnType } from '@interop/contracts';
 import { Client } from 'pg';
-import { toHex, type Hex } from 'viem';
+import { toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
 import { migrate } from '../../../scripts/migrate';
@@ -18,23 +22,25 @@ import { ANVIL_PRIVATE_KEYS, freePort } from '../../../libs/infra/src/testing/an
 import { requireKafkaBrokers } from '../../../libs/infra/src/testing/kafkaBrokers';
 import { uniqueKafkaName } from '../../../libs/infra/src/testing/kafkaNames';
 import { createScratchDatabase, type ScratchDatabase } from '../../../libs/infra/src/prisma/createScratchDatabase';
-import { deployStack, readMessageRecords, readRootRecords, sendMessage, waitFor } from './support/harness';
+import { deployHub, deployStack, readMessageRecords, readRootRecords, sendMessage, waitFor } from './support/harness';
 import { killChainApp, spawnChainApp, waitHealthy, type ChainProcess } from './support/chainProcess';
 
 jest.setTimeout(120_000);
 
 const OPERATOR_KEY = ANVIL_PRIVATE_KEYS[1];
 const OPERATOR = privateKeyToAccount(OPERATOR_KEY).address;
-// Only the EIP-712 domain uses it (the root importer is off here).
-const HUB = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const DST = 902n;
 const MESSAGES = 30;
+
+type OutboxBatch = { batchNumber: bigint; batchRoot: string; chainRoot: string; signature: string };
 
 describe('chain app killed with SIGKILL mid-batch and restarted', () => {
   const brokers = requireKafkaBrokers();
   let l2: TestChain;
   let l1: TestChain;
   let stack: DeployL2StackReturnType;
+  // The L1 InteropHub: CHAIN_DEPTH (20) read at every boot, and the EIP-712 domain (the root importer is off here).
+  let hub: Address;
   let db: ScratchDatabase;
   let pg: Client;
   const processes: ChainProcess[] = [];
@@ -42,6 +48,7 @@ describe('chain app killed with SIGKILL mid-batch and restarted', () => {
   beforeAll(async () => {
     [l2, l1] = await Promise.all([startTestChain(901), startTestChain(900)]);
     stack = await deployStack(l2, DST);
+    hub = await deployHub(l1, { chains: [[901n, OPERATOR]] });
     db = await createScratchDatabase('chain_crash');
     await migrate(db.url);
     pg = new Client({ connectionString: db.url });
@@ -62,11 +69,22 @@ describe('chain app killed with SIGKILL mid-batch and restarted', () => {
   }
 
   /** The sealed batches the app has not marked published yet. */
-  async function unpublished(): Promise<Array<{ batchNumber: bigint; batchRoot: string; signature: string }>> {
-    const { rows } = await pg.query<{ batch_number: string; batch_root: string; signature: string }>(
-      'SELECT batch_number, batch_root, signature FROM sealed_batches WHERE published_at IS NULL ORDER BY batch_number',
+  async function unpublished(): Promise<OutboxBatch[]> {
+    const { rows } = await pg.query<{
+      batch_number: string;
+      batch_root: string;
+      chain_root: string;
+      signature: string;
+    }>(
+      'SELECT batch_number, batch_root, chain_root, signature FROM sealed_batches WHERE published_at IS NULL ' +
+        'ORDER BY batch_number',
     );
-    return rows.map((r) => ({ batchNumber: BigInt(r.batch_number), batchRoot: r.batch_root, signature: r.signature }));
+    return rows.map((r) => ({
+      batchNumber: BigInt(r.batch_number),
+      batchRoot: r.batch_root,
+      chainRoot: r.chain_root,
+      signature: r.signature,
+    }));
   }
 
   /** Whether the app has recorded the message (its watcher saw the MessageSent log). */
@@ -100,7 +118,7 @@ describe('chain app killed with SIGKILL mid-batch and restarted', () => {
       L2_RPC_URL: l2.anvil.rpcUrl,
       L1_RPC_URL: l1.anvil.rpcUrl,
       L1_CHAIN_ID: '900',
-      L1_HUB_ADDRESS: HUB,
+      L1_HUB_ADDRESS: hub,
       INTEROP_CENTER_ADDRESS: stack.center,
       INTEROP_HANDLER_ADDRESS: stack.handler,
       OPERATOR_PRIVATE_KEY: OPERATOR_KEY,
@@ -128,7 +146,7 @@ describe('chain app killed with SIGKILL mid-batch and restarted', () => {
     };
 
     const sent: Hex[] = [];
-    const outboxAtCrash: Array<{ batchNumber: bigint; batchRoot: string; signature: string }> = [];
+    const outboxAtCrash: OutboxBatch[] = [];
     for (let i = 0; i < MESSAGES; i++) {
       // Wallets 2..8 take turns so that several senders' messages share batches.
       const id = await sendMessage(l2, stack.center, 2 + (i % 7), DST, toHex(`crash-${i}`));
@@ -223,11 +241,27 @@ describe('chain app killed with SIGKILL mid-batch and restarted', () => {
 
     // A batch the crashed process left in the outbox went out later exactly as it had been sealed and signed.
     for (const b of outboxAtCrash) {
-      expect(rootByNumber.get(b.batchNumber)?.record).toMatchObject({ batchRoot: b.batchRoot, signature: b.signature });
+      expect(rootByNumber.get(b.batchNumber)?.record).toMatchObject({
+        batchRoot: b.batchRoot,
+        chainRoot: b.chainRoot,
+        signature: b.signature,
+      });
     }
 
+    // The chain roots survived every kill: each published chain root is libs/protocol's ChainTree root after
+    // replaying the published batch roots 0..n, and the stored frontier is the tree after the last one.
+    const replay = new ChainTree(CHAIN_DEPTH);
+    for (const [n, { record }] of rootByNumber) {
+      replay.append(batchLeaf(record.batchRoot, n));
+      expect(record.chainRoot).toBe(fieldToBytes32(replay.root));
+    }
+    const { rows: frontier } = await pg.query<{ size: string; root: string }>(
+      'SELECT size, root FROM chain_tree_frontiers WHERE chain_id = 901',
+    );
+    expect(frontier).toEqual([{ size: String(sealedCount), root: fieldToBytes32(replay.root) }]);
+
     // Each root is reproduced from its message records alone and is signed by the operator.
-    const domain = interopHubDomain(900n, HUB);
+    const domain = interopHubDomain(900n, hub);
     for (const { record: root } of rootByNumber.values()) {
       const mine = [...slots.values()]
         .map((s) => s.record)

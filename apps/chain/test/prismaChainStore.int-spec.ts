@@ -1,9 +1,10 @@
 import { PrismaService } from '@interop/infra';
-import { buildBatchTree, messageLeaf } from '@interop/protocol';
+import { buildBatchTree, CHAIN_DEPTH, IncrementalPoseidonTree, batchLeaf, messageLeaf } from '@interop/protocol';
 import type { Hex } from 'viem';
 
 import { createScratchDatabase, type ScratchDatabase } from '../../../libs/infra/src/prisma/createScratchDatabase';
 import { migrate } from '../../../scripts/migrate';
+import { frontierOf } from '../src/chainTree/chainTreeState';
 import { PrismaChainStore, CHECKPOINT_SEALED } from '../src/repositories/prismaChainStore';
 import { SimulatedChain } from './support/simulatedChain';
 
@@ -38,10 +39,14 @@ describe('PrismaChainStore (real Postgres)', () => {
 
     const first = await store.unsealedMessages(1n, 10);
     const root = buildBatchTree(first.map((m) => messageLeaf(m.message))).root;
+    const tree = new IncrementalPoseidonTree(CHAIN_DEPTH);
+    tree.append(batchLeaf(root, 0n));
+    const frontier = frontierOf(tree);
     const batch = (n: bigint) => ({
       chainId: 901n,
       batchNumber: n,
       batchRoot: root,
+      chainRoot: frontier.root,
       messageCount: first.length,
       firstBlock: 1n,
       lastBlock: 1n,
@@ -55,9 +60,11 @@ describe('PrismaChainStore (real Postgres)', () => {
         batch: batch(0n),
         leaves: [...first.map((m, i) => ({ id: m.id, leafIndex: i })), { id: 999_999n, leafIndex: 2 }],
         sealedCheckpoint: checkpoint,
+        frontier,
       }),
     ).rejects.toThrow(/assigned 2 of 3/);
     expect(await store.lastBatch()).toBeNull();
+    expect(await store.chainTreeFrontier()).toBeNull(); // the frontier rolled back with the batch
     expect(await store.countUnsealed(2n)).toBe(3);
     expect(await prisma.watcherCheckpoint.count({ where: { watcher: CHECKPOINT_SEALED } })).toBe(0);
 
@@ -65,7 +72,17 @@ describe('PrismaChainStore (real Postgres)', () => {
       batch: batch(0n),
       leaves: first.map((m, i) => ({ id: m.id, leafIndex: i })),
       sealedCheckpoint: checkpoint,
+      frontier,
     });
+    // Written with the batch, read back exactly (frontier as decimal strings in JSON).
+    expect(await store.chainTreeFrontier()).toEqual(frontier);
+    expect(await store.lastBatch()).toMatchObject({ batchNumber: 0n, chainRoot: frontier.root });
+    expect(await store.sealedBatchRoots(0n, 10)).toEqual([
+      { batchNumber: 0n, batchRoot: root, chainRoot: frontier.root },
+    ]);
+    expect(await store.sealedBatchRoots(1n, 10)).toEqual([]);
+    const stored = await prisma.chainTreeFrontier.findUniqueOrThrow({ where: { chainId: 901n } });
+    expect(stored.frontier).toEqual(frontier.frontier.map(String));
     expect((await store.batchMessages(0n)).map((m) => [m.messageId, m.leafIndex])).toEqual(
       first.map((m, i) => [m.messageId, i]),
     );
@@ -73,9 +90,23 @@ describe('PrismaChainStore (real Postgres)', () => {
     // batch number 0 again: refused by the primary key, whatever the messages
     const rest = await store.unsealedMessages(2n, 10);
     await expect(
-      store.saveBatch({ batch: batch(0n), leaves: [{ id: rest[0]!.id, leafIndex: 0 }], sealedCheckpoint: checkpoint }),
+      store.saveBatch({
+        batch: batch(0n),
+        leaves: [{ id: rest[0]!.id, leafIndex: 0 }],
+        sealedCheckpoint: checkpoint,
+        frontier: { ...frontier, size: 2n },
+      }),
     ).rejects.toThrow();
     expect(await store.countUnsealed(2n)).toBe(1);
+    expect(await store.chainTreeFrontier()).toEqual(frontier);
+
+    // The frontier alone (after a rebuild) replaces the row.
+    await store.saveChainTreeFrontier({ ...frontier, size: 1n });
+    expect(await store.chainTreeFrontier()).toEqual(frontier);
+    await prisma.chainTreeFrontier.deleteMany();
+    expect(await store.chainTreeFrontier()).toBeNull();
+    await store.saveChainTreeFrontier(frontier);
+    expect(await store.chainTreeFrontier()).toEqual(frontier);
 
     // A reorg back to block 0 drops the unsealed message of block 2 and keeps the sealed ones of block 1.
     const dropped = await store.rollback(null);

@@ -1,28 +1,21 @@
-import {
-  aggregationVerifierTestAbi,
-  aggregationVerifierTestBytecode,
-  deployContract,
-  deployInteropHub,
-  interopHandlerAbi,
-  interopHubAbi,
-  type DeployL2StackReturnType,
-} from '@interop/contracts';
+import { interopHandlerAbi, interopHubAbi, submitRootArgs, type DeployL2StackReturnType } from '@interop/contracts';
 import { ensureTopics, PrismaService } from '@interop/infra';
 import {
   AggregationState,
+  CHAIN_DEPTH,
+  fieldToBytes32,
   interopHubDomain,
+  PRODUCTION_SHAPES,
+  SHARED_DEPTH,
+  shapeId,
   signBatchRoot,
-  TEST_CHAIN_DEPTH,
-  TEST_K,
-  TEST_SHAPE,
-  TEST_SHARED_DEPTH,
   type BatchRootCommitment,
 } from '@interop/protocol';
 import type { INestApplication } from '@nestjs/common';
-import { keccak256, toHex, zeroHash, type Address, type Hex } from 'viem';
+import { keccak256, zeroHash, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
-import { proveStep, testCircuitBuilt } from '../../../contracts/test/helpers/realProof';
+import { deployFixture, fixtureAbi } from '../../../contracts/test/helpers/fixtures';
 import { startTestChain, type TestChain } from '../../../contracts/test/helpers/testChain';
 import { ANVIL_PRIVATE_KEYS } from '../../../libs/infra/src/testing/anvil';
 import { requireKafkaBrokers } from '../../../libs/infra/src/testing/kafkaBrokers';
@@ -31,6 +24,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../../../libs/infra
 import { migrate } from '../../../scripts/migrate';
 import {
   chainConfig,
+  deployHub,
   deployStack,
   mine,
   readRootRecords,
@@ -45,12 +39,24 @@ jest.setTimeout(180_000);
 const OPERATOR_KEY = ANVIL_PRIVATE_KEYS[1];
 const OPERATOR = privateKeyToAccount(OPERATOR_KEY).address;
 const POLL_INTERVAL_MS = 500;
-const b32 = (x: bigint): Hex => toHex(x, { size: 32 });
+const SHAPE = PRODUCTION_SHAPES.s4;
+/** The proof bytes: ExpectInputsVerifier ignores them and checks only the public signals L1 computed. */
+const NO_PROOF = {
+  a: [0n, 0n],
+  b: [
+    [0n, 0n],
+    [0n, 0n],
+  ],
+  c: [0n, 0n],
+} as const;
 
 /**
- * The root importer against a real InteropHub on an L1 anvil (real Groth16 verifier of the test circuit): the chain
- * app seals and signs batch 0, the test settles it on L1 with a real proof (libs/protocol AggregationState +
- * snarkjs), and the app imports the settled root into its InteropHandler.
+ * The root importer against a real InteropHub on an L1 anvil (depths 20/10, shape s4): the chain app seals and signs
+ * batch 0 with the chain root after it, the test settles it on L1 and the app imports the settled root into its
+ * InteropHandler. L1 checks the app's v2 signature itself (ecrecover over BatchRoot with the chain root); the
+ * verifier is contracts/test/fixtures ExpectInputsVerifier, which accepts exactly the public signals libs/protocol's
+ * AggregationState computed, so L1's own [dataCommitment, challenge, evaluation] of the calldata (which carries the
+ * app's chain root) must equal them. Real Groth16 proofs of the shapes are contracts/test/InteropHub.proof.int-spec.ts.
  */
 describe('root importer (real InteropHub settlement on L1)', () => {
   const brokers = requireKafkaBrokers();
@@ -60,27 +66,15 @@ describe('root importer (real InteropHub settlement on L1)', () => {
   let stack: DeployL2StackReturnType;
   let db: ScratchDatabase;
   const apps: INestApplication[] = [];
-  const state = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH });
+  let verifier: Address;
+  let state = new AggregationState({ chainDepth: CHAIN_DEPTH, sharedDepth: SHARED_DEPTH });
 
   beforeAll(async () => {
-    if (!testCircuitBuilt())
-      throw new Error('test circuit not built: run node scripts/build-circuits.mjs --instance test');
     [l1, l2] = await Promise.all([startTestChain(900), startTestChain(901)]);
-    const l1Clients = { walletClient: l1.wallets[0]!, publicClient: l1.publicClient };
-    const { address: verifier } = await deployContract(l1Clients, {
-      abi: aggregationVerifierTestAbi,
-      bytecode: aggregationVerifierTestBytecode,
-      args: [],
-      name: 'AggregationVerifierTest',
-    });
-    ({ address: hub } = await deployInteropHub(l1Clients, { verifier, sharedDepth: TEST_SHARED_DEPTH, k: TEST_K }));
-    await l1.publicClient.waitForTransactionReceipt({
-      hash: await l1.wallets[0]!.writeContract({
-        address: hub,
-        abi: interopHubAbi,
-        functionName: 'registerChain',
-        args: [901n, OPERATOR],
-      }),
+    verifier = await deployFixture(l1.wallets[0]!, l1.publicClient, 'ExpectInputsVerifier');
+    hub = await deployHub(l1, {
+      chains: [[901n, OPERATOR]],
+      shapes: [{ groups: SHAPE.k / SHAPE.groupSize, groupSize: SHAPE.groupSize, verifier }],
     });
     stack = await deployStack(l2, 902n);
     const role = await l2.publicClient.readContract({
@@ -137,7 +131,10 @@ describe('root importer (real InteropHub settlement on L1)', () => {
       functionName: 'sharedRootAt',
       args: [epoch],
     });
-  /** Proves and submits one epoch applying `batches` (signed by the operator) on L1; returns when it is mined. */
+  /**
+   * Aggregates `batches` (signed by the operator) with libs/protocol, checks that their signed chain roots are the
+   * aggregation's, and submits the epoch on L1; returns L1's root of the epoch once mined.
+   */
   const settle = async (epoch: bigint, batches: { commitment: BatchRootCommitment; signature: Hex }[]) => {
     const updates = batches.map(({ commitment: c }) => ({
       slot: 0,
@@ -145,25 +142,50 @@ describe('root importer (real InteropHub settlement on L1)', () => {
       batchNumber: c.batchNumber,
       batchRoot: c.batchRoot,
     }));
-    const step = state.clone().apply(updates, TEST_SHAPE);
-    const { proof } = await proveStep(step);
+    const after = state.clone();
+    const step = after.apply(updates, SHAPE);
+    expect(batches.map((b) => b.commitment.chainRoot)).toEqual(step.chainRoots.map(fieldToBytes32));
+    const { dataCommitment, challenge, evaluation } = step.publicSignals;
+    await l1.publicClient.waitForTransactionReceipt({
+      hash: await l1.wallets[0]!.writeContract({
+        address: verifier,
+        abi: fixtureAbi('ExpectInputsVerifier'),
+        functionName: 'expect',
+        args: [[dataCommitment, challenge, evaluation]],
+      }),
+    });
+    const args = submitRootArgs({
+      epoch,
+      shapeId: shapeId(SHAPE),
+      prevRoot: step.oldRoot,
+      newRoot: step.newRoot,
+      dataCommitment,
+      groups: step.groups,
+      metadata: batches.map(({ commitment: c, signature }) => ({
+        messageCount: c.messageCount,
+        firstBlock: c.firstBlock,
+        lastBlock: c.lastBlock,
+        signature,
+      })),
+      proof: NO_PROOF,
+    });
     const hash = await l1.wallets[0]!.writeContract({
       address: hub,
       abi: interopHubAbi,
       functionName: 'submitRoot',
-      args: [
-        epoch,
-        b32(step.oldRoot),
-        b32(step.newRoot),
-        batches.map((b) => b.commitment),
-        batches.map((b) => b.signature),
-        proof as never,
-      ],
+      args,
     });
     const receipt = await l1.publicClient.waitForTransactionReceipt({ hash });
     expect(receipt.status).toBe('success');
-    state.apply(updates, TEST_K);
-    return l1.publicClient.readContract({ address: hub, abi: interopHubAbi, functionName: 'rootAt', args: [epoch] });
+    state = after;
+    const l1Root = await l1.publicClient.readContract({
+      address: hub,
+      abi: interopHubAbi,
+      functionName: 'rootAt',
+      args: [epoch],
+    });
+    expect(l1Root).toBe(fieldToBytes32(step.newRoot));
+    return l1Root;
   };
 
   it('imports the root L1 settled for the batch the app signed, within one polling interval', async () => {
@@ -174,7 +196,8 @@ describe('root importer (real InteropHub settlement on L1)', () => {
     const [record] = (await readRootRecords(brokers, topics.roots, (r) => r.length >= 1)).records;
     const { signature, ...commitment } = record!;
 
-    // L1 accepts the app's signature: it recovers to the registered operator inside submitRoot.
+    // L1 accepts the app's v2 signature (over the batch and the chain root after it): it recovers to the registered
+    // operator inside submitRoot, and the chain root is the one libs/protocol's aggregation gives (checked in settle).
     const l1Root = await settle(1n, [{ commitment, signature }]);
     const settledAt = Date.now();
     const imported = await waitFor('the handler to hold epoch 1', async () => {
@@ -201,10 +224,15 @@ describe('root importer (real InteropHub settlement on L1)', () => {
   });
 
   it('skips a root the handler already has (imported by someone else while the app was down)', async () => {
+    const batchRoot = keccak256('0x01');
+    const chainRoot = fieldToBytes32(
+      state.clone().apply([{ slot: 0, chainId: 901n, batchNumber: 1n, batchRoot }], SHAPE).chainRoots[0]!,
+    );
     const commitment: BatchRootCommitment = {
       chainId: 901n,
       batchNumber: 1n,
-      batchRoot: keccak256('0x01'),
+      batchRoot,
+      chainRoot,
       messageCount: 1,
       firstBlock: 1n,
       lastBlock: 1n,

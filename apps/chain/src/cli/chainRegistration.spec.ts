@@ -21,6 +21,15 @@ describe('signRegistration', () => {
     expect(await recoverChainRegistrationSigner(interopHubDomain(900n, HUB), registration, body.signature)).toBe(
       operator,
     );
+    // the v2 domain (SPEC "EIP-712"): under the v1 domain the same signature recovers someone else
+    expect(interopHubDomain(900n, HUB).version).toBe('2');
+    expect(
+      await recoverChainRegistrationSigner(
+        { ...interopHubDomain(900n, HUB), version: '1' },
+        registration,
+        body.signature,
+      ),
+    ).not.toBe(operator);
     // another L1 (domain) or name recovers someone else: the hub would refuse it
     expect(await recoverChainRegistrationSigner(interopHubDomain(1n, HUB), registration, body.signature)).not.toBe(
       operator,

@@ -43,6 +43,9 @@ describe('chainConfigSchema', () => {
     expect(loadConfig(chainConfigSchema, { ...env, CHAIN_INDEX: '2' }).PORT).toBe(3102);
     expect(loadConfig(chainConfigSchema, { ...env, CHAIN_INDEX: '2', PORT: '4000' }).PORT).toBe(4000);
     expect(loadConfig(chainConfigSchema, { ...env, CONFIRMATIONS: '0' }).CONFIRMATIONS).toBe(0);
+    // CHAIN_DEPTH has no default: L1 InteropHub's CHAIN_DEPTH() is read at boot.
+    expect(loadConfig(chainConfigSchema, env).CHAIN_DEPTH).toBeUndefined();
+    expect(loadConfig(chainConfigSchema, { ...env, CHAIN_DEPTH: '20' }).CHAIN_DEPTH).toBe(20);
   });
 
   it('names missing and bad variables', () => {
@@ -53,6 +56,9 @@ describe('chainConfigSchema', () => {
       'OPERATOR_PRIVATE_KEY: must be a 0x-prefixed 32-byte hex private key',
       'POLL_INTERVAL_MS: must be at least 1',
     ]);
+    expect(issues({ ...env, CHAIN_DEPTH: '0' })).toEqual(['CHAIN_DEPTH: must be at least 1']);
+    expect(issues({ ...env, CHAIN_DEPTH: '33' })).toEqual(['CHAIN_DEPTH: must be at most 32']);
+    expect(issues({ ...env, CHAIN_DEPTH: 'twenty' })).toEqual(['CHAIN_DEPTH: must be a positive decimal integer']);
     expect(issues({ ...env, BATCH_DEPTH: '2', BATCH_MAX_MESSAGES: '5' })).toEqual([
       'BATCH_MAX_MESSAGES: must not exceed 2^BATCH_DEPTH (the leaves of one batch tree)',
     ]);

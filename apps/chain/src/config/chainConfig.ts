@@ -18,6 +18,9 @@ const positiveInt = (defaultValue: number, max = Number.MAX_SAFE_INTEGER) =>
     .pipe(z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`))
     .default(defaultValue);
 
+/** Deepest chain tree the app builds (libs/protocol Poseidon trees take depths 1..32). */
+export const MAX_CHAIN_DEPTH = 32;
+
 /**
  * Every environment variable of a chain app (one process per L2 chain; the table is in docs/chain.md).
  * The port defaults to 3100 + CHAIN_INDEX so that several chain apps on one host do not collide.
@@ -51,6 +54,13 @@ export const chainConfigSchema = z
     // A batch tree of depth 16 holds 65,536 leaves (SPEC "Batch tree").
     BATCH_MAX_MESSAGES: positiveInt(1_000, 65_536),
     BATCH_DEPTH: positiveInt(16, 32),
+    // No default: the depth is L1 InteropHub's CHAIN_DEPTH(), read at boot; when set, it must equal it.
+    CHAIN_DEPTH: z
+      .string()
+      .regex(/^\d+$/, 'must be a positive decimal integer')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'must be at least 1').max(MAX_CHAIN_DEPTH, `must be at most ${MAX_CHAIN_DEPTH}`))
+      .optional(),
     POLL_INTERVAL_MS: positiveInt(1_000),
     START_BLOCK: envSchemas.bigint.default(0n),
     MAX_BLOCK_RANGE: positiveInt(200, 10_000),

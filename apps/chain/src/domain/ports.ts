@@ -1,7 +1,15 @@
 import type { BatchRootCommitment } from '@interop/protocol';
 import type { Address, Hex } from 'viem';
 
-import type { BlockRef, SealedBatch, SeenMessage, SettledRoot, StoredMessage } from './types';
+import type {
+  BlockRef,
+  ChainTreeFrontier,
+  SealedBatch,
+  SealedBatchRoot,
+  SeenMessage,
+  SettledRoot,
+  StoredMessage,
+} from './types';
 
 /** Reads the L2 chain (viem in production). */
 export interface ChainReader {
@@ -17,12 +25,17 @@ export interface ChainReader {
 /** What one watcher scan adds, written atomically. */
 export type ScanResult = { blocks: BlockRef[]; messages: SeenMessage[]; checkpoint: BlockRef };
 
-/** A new batch with the messages it seals (row id -> leaf index), written atomically with the sealed checkpoint. */
+/**
+ * A new batch with the messages it seals (row id -> leaf index), written atomically with the sealed checkpoint and
+ * the chain tree frontier after it (so a signed batch never exists without its frontier, nor the reverse).
+ */
 export type NewBatch = {
   batch: BatchRootCommitment & { signature: Hex };
   leaves: { id: bigint; leafIndex: number }[];
   /** The `sealed` watcher checkpoint: the block of the batch's last message. */
   sealedCheckpoint: { number: bigint; hash: Hex };
+  /** The chain tree after this batch: `size` = batchNumber + 1, `root` = the signed `chainRoot`. */
+  frontier: ChainTreeFrontier;
 };
 
 /** The chain app's persistent state (Prisma in production). */
@@ -43,8 +56,17 @@ export interface ChainStore {
   /** Unsealed messages of blocks up to `upToBlock`, in (block, log index) order, at most `limit`. */
   unsealedMessages(upToBlock: bigint, limit: number): Promise<StoredMessage[]>;
   lastBatch(): Promise<SealedBatch | null>;
-  /** Inserts the batch, assigns its messages, in one transaction; fails if the batch number exists. */
+  /**
+   * Inserts the batch, assigns its messages, moves the sealed checkpoint and writes the chain tree frontier, in one
+   * transaction; fails if the batch number exists.
+   */
   saveBatch(batch: NewBatch): Promise<void>;
+  /** The chain tree frontier after the last sealed batch, or null (no batch yet, or a database from before it). */
+  chainTreeFrontier(): Promise<ChainTreeFrontier | null>;
+  /** Writes the frontier alone (after rebuilding it from the sealed batches). */
+  saveChainTreeFrontier(frontier: ChainTreeFrontier): Promise<void>;
+  /** Sealed batches with numbers >= `fromBatch`, in batch-number order, at most `limit`. */
+  sealedBatchRoots(fromBatch: bigint, limit: number): Promise<SealedBatchRoot[]>;
   /** Sealed batches not yet acknowledged by Kafka, oldest first. */
   unpublishedBatches(): Promise<SealedBatch[]>;
   /** Messages of a sealed batch in leaf order. */
@@ -74,6 +96,11 @@ export interface SettlementReader {
   rootSubmittedLogs(from: bigint, to: bigint): Promise<SettledRoot[]>;
 }
 
+/** Reads the network's chain-tree depth: `CHAIN_DEPTH()` of the L1 InteropHub. */
+export interface ChainDepthReader {
+  chainDepth(): Promise<number>;
+}
+
 /** The chain's InteropHandler (viem in production). */
 export interface HandlerClient {
   /** bytes32(0) when the epoch is not imported. */
@@ -99,3 +126,5 @@ export const RECORD_SINK = Symbol('RECORD_SINK');
 export const SETTLEMENT_READER = Symbol('SETTLEMENT_READER');
 export const HANDLER_CLIENT = Symbol('HANDLER_CLIENT');
 export const ROOT_STORE = Symbol('ROOT_STORE');
+/** Injection token of the chain-tree depth (a number, resolved from L1 at boot). */
+export const CHAIN_TREE_DEPTH = Symbol('CHAIN_TREE_DEPTH');

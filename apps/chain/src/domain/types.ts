@@ -22,7 +22,23 @@ export type StoredMessage = SeenMessage & {
   leafIndex: number | null;
 };
 
-/** A sealed, signed batch (`sealed_batches`). */
+/**
+ * The chain tree after the last sealed batch (`chain_tree_frontiers`, written with the batch): enough to continue it
+ * without rehashing every batch (SPEC "Chain tree"). `frontier` is `IncrementalPoseidonTree.appendSiblings()` of the
+ * tree (CHAIN_DEPTH field elements, leaf level first; an entry is meaningful only where bit i of `size` is 1).
+ */
+export type ChainTreeFrontier = {
+  /** Batches in the tree (= the next batch number). */
+  size: bigint;
+  frontier: bigint[];
+  /** The chain root (bytes32 of the field element), the signed `chainRoot` of batch `size - 1`. */
+  root: Hex;
+};
+
+/** A sealed batch's place in the chain tree (what rebuilding the tree from the sealed batches reads). */
+export type SealedBatchRoot = { batchNumber: bigint; batchRoot: Hex; chainRoot: Hex };
+
+/** A sealed, signed batch (`sealed_batches`); `chainRoot` is the signed chain root after it. */
 export type SealedBatch = BatchRootCommitment & {
   signature: Hex;
   sealedAt: Date;

@@ -48,3 +48,38 @@ export class MessageIdMismatchError extends AppError {
     super('CHAIN_MESSAGE_ID_MISMATCH', 500, `message ${details.stored} hashes to ${details.computed}`, { details });
   }
 }
+
+/**
+ * The stored chain tree does not agree with the sealed batches (frontier size or root against the last batch, or a
+ * rebuilt root against a signed chain root): signing the next chain root from it could sign a wrong tree, so the
+ * batcher stops (health red) until an operator investigates.
+ */
+export class ChainTreeMismatchError extends AppError {
+  constructor(reason: string, details: Record<string, string | null> = {}) {
+    super('CHAIN_TREE_MISMATCH', 500, `chain tree does not match the sealed batches: ${reason}`, { details });
+  }
+}
+
+/** 2^CHAIN_DEPTH batches are sealed: the chain tree (SPEC "Chain tree") has no room for another batch. */
+export class ChainTreeFullError extends AppError {
+  constructor(details: { chainDepth: number; batches: string }) {
+    super(
+      'CHAIN_TREE_FULL',
+      500,
+      `the chain tree of depth ${details.chainDepth} is full (${details.batches} batches): no batch can be sealed`,
+      { details },
+    );
+  }
+}
+
+/** L1 InteropHub answered a CHAIN_DEPTH this app cannot build a tree of. */
+export class UnsupportedChainDepthError extends AppError {
+  constructor(details: { hub: string; chainDepth: number; max: number }) {
+    super(
+      'CHAIN_DEPTH_UNSUPPORTED',
+      500,
+      `L1 InteropHub ${details.hub} has CHAIN_DEPTH ${details.chainDepth}; this app supports 1..${details.max}`,
+      { details },
+    );
+  }
+}

@@ -1,12 +1,14 @@
 import { KafkaProducerService, PrismaService } from '@interop/infra';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { privateKeyToAccount } from 'viem/accounts';
 
+import { resolveChainDepth } from '../chainTree/resolveChainDepth';
 import type { ChainConfig } from '../config/chainConfig';
 import {
   BATCH_SIGNER,
   CHAIN_READER,
   CHAIN_STORE,
+  CHAIN_TREE_DEPTH,
   HANDLER_CLIENT,
   RECORD_SINK,
   ROOT_STORE,
@@ -30,13 +32,15 @@ import { PipelineRunner } from './pipelineRunner';
 /**
  * Watcher, batcher, signer, publisher and root importer of one chain, with their repositories: viem for the L2 and
  * L1 nodes, Prisma for the state, the project's Kafka producer for the records. Expects `CHAIN_CONFIG`,
- * `ChainMetrics`, `PrismaService` and `KafkaProducerService` from global modules.
+ * `ChainMetrics`, `PrismaService` and `KafkaProducerService` from global modules. The chain-tree depth is read from
+ * L1 InteropHub while the app starts (retried until L1 answers; a CHAIN_DEPTH variable that differs fails the start).
  */
 @Module({})
 export class ChainPipelineModule {
   static forRoot(config: ChainConfig): DynamicModule {
     const l2 = publicClientFor(config.CHAIN_ID, config.L2_RPC_URL);
     const l1 = publicClientFor(config.L1_CHAIN_ID, config.L1_RPC_URL);
+    const settlements = new ViemSettlementReader(l1, config.L1_HUB_ADDRESS);
     return {
       module: ChainPipelineModule,
       controllers: [MetricsController],
@@ -63,7 +67,17 @@ export class ChainPipelineModule {
             send: (topic, key, value) => producer.send(topic, key, value),
           }),
         },
-        { provide: SETTLEMENT_READER, useValue: new ViemSettlementReader(l1, config.L1_HUB_ADDRESS) },
+        { provide: SETTLEMENT_READER, useValue: settlements },
+        {
+          provide: CHAIN_TREE_DEPTH,
+          useFactory: () =>
+            resolveChainDepth({
+              read: () => settlements.chainDepth(),
+              configured: config.CHAIN_DEPTH,
+              hub: config.L1_HUB_ADDRESS,
+              logger: new Logger('ChainDepth'),
+            }),
+        },
         {
           provide: HANDLER_CLIENT,
           useValue: new ViemHandlerClient(

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 
 import { CHAIN_CONFIG, type ChainConfig } from '../config/chainConfig';
 import { CHAIN_STORE, ROOT_STORE, type ChainStore, type RootStore } from '../domain/ports';
-import { DeepReorgError } from '../errors/chainErrors';
+import { ChainTreeFullError, ChainTreeMismatchError, DeepReorgError } from '../errors/chainErrors';
 import { ChainMetrics } from '../metrics/chainMetrics';
 import { BatcherService } from '../services/batcher.service';
 import { PublisherService } from '../services/publisher.service';
@@ -13,8 +13,9 @@ import { PollingLoop } from './pollingLoop';
 /**
  * Drives the chain app: one loop watches the chain and seals batches (serially, so a reorg rollback never runs
  * while a batch is being sealed), one publishes the sealed-batch outbox (at start, after each seal, and on retry),
- * one imports L1 roots. Errors are logged and the next poll tries again; a deep reorg stops the watcher loop and
- * turns `/health` red, since sealed batches cannot be undone.
+ * one imports L1 roots. Errors are logged and the next poll tries again; a deep reorg, a chain tree that disagrees
+ * with the sealed batches or a full chain tree stop the watcher loop and turn `/health` red, since sealed batches
+ * cannot be undone and signing on top of a wrong tree must not happen (the outbox still goes out).
  */
 @Injectable()
 export class PipelineRunner implements OnApplicationBootstrap, OnModuleDestroy {
@@ -66,7 +67,7 @@ export class PipelineRunner implements OnApplicationBootstrap, OnModuleDestroy {
       this.metrics.state.lastError = null;
     } catch (e) {
       this.metrics.state.lastError = describe(e);
-      if (e instanceof DeepReorgError) {
+      if (e instanceof DeepReorgError || e instanceof ChainTreeMismatchError || e instanceof ChainTreeFullError) {
         this.metrics.state.fatal = e.message;
         this.logger.error(e.message);
         void this.chainLoop.stop();

@@ -1,10 +1,11 @@
 import type { PrismaService } from '@interop/infra';
 import { interopMessageJsonSchema, interopMessageToJson } from '@interop/protocol';
 import type { Hex } from 'viem';
+import { z } from 'zod';
 
 import { Prisma } from '../../../../prisma/generated/client';
 import type { ChainStore, NewBatch, ScanResult } from '../domain/ports';
-import type { BlockRef, SealedBatch, StoredMessage } from '../domain/types';
+import type { BlockRef, ChainTreeFrontier, SealedBatch, SealedBatchRoot, StoredMessage } from '../domain/types';
 
 /** WatcherCheckpoint names of the chain app (one row each per chain). */
 export const CHECKPOINT_SCAN = 'messages-scan';
@@ -25,10 +26,19 @@ type MessageRow = {
   leafIndex: number | null;
 };
 
+/** `chain_tree_frontiers.frontier`: the frontier's field elements as decimal strings, leaf level first. */
+const frontierJsonSchema = z.array(
+  z
+    .string()
+    .regex(/^\d{1,78}$/, 'must be a decimal field element')
+    .transform(BigInt),
+);
+
 type BatchRow = {
   chainId: bigint;
   batchNumber: bigint;
   batchRoot: string;
+  chainRoot: string;
   messageCount: number;
   firstBlock: bigint;
   lastBlock: bigint;
@@ -38,8 +48,8 @@ type BatchRow = {
 };
 
 /**
- * `ChainStore` on Postgres through Prisma: `chain_blocks`, `chain_messages`, `sealed_batches` and the
- * `watcher_checkpoints` rows of one chain. Every multi-row change is one transaction.
+ * `ChainStore` on Postgres through Prisma: `chain_blocks`, `chain_messages`, `sealed_batches`,
+ * `chain_tree_frontiers` and the `watcher_checkpoints` rows of one chain. Every multi-row change is one transaction.
  */
 export class PrismaChainStore implements ChainStore {
   constructor(
@@ -137,7 +147,7 @@ export class PrismaChainStore implements ChainStore {
     return row ? toSealedBatch(row) : null;
   }
 
-  async saveBatch({ batch, leaves, sealedCheckpoint }: NewBatch): Promise<void> {
+  async saveBatch({ batch, leaves, sealedCheckpoint, frontier }: NewBatch): Promise<void> {
     const chainId = this.chainId;
     await this.prisma.$transaction(async (tx) => {
       // The primary key (chain_id, batch_number) refuses a reused number, whatever raced us.
@@ -146,6 +156,7 @@ export class PrismaChainStore implements ChainStore {
           chainId,
           batchNumber: batch.batchNumber,
           batchRoot: batch.batchRoot,
+          chainRoot: batch.chainRoot,
           messageCount: batch.messageCount,
           firstBlock: batch.firstBlock,
           lastBlock: batch.lastBlock,
@@ -168,7 +179,33 @@ export class PrismaChainStore implements ChainStore {
         throw new Error(`batch ${batch.batchNumber}: assigned ${assigned} of ${leaves.length} messages`);
       }
       await this.setCheckpoint(tx, CHECKPOINT_SEALED, sealedCheckpoint.number, sealedCheckpoint.hash);
+      // The frontier after this batch, in the same transaction: a signed batch never lacks its tree, nor the reverse.
+      await this.upsertFrontier(tx, frontier);
     });
+  }
+
+  async chainTreeFrontier(): Promise<ChainTreeFrontier | null> {
+    const row = await this.prisma.chainTreeFrontier.findUnique({ where: { chainId: this.chainId } });
+    if (!row) return null;
+    return { size: row.size, frontier: frontierJsonSchema.parse(row.frontier), root: row.root as Hex };
+  }
+
+  async saveChainTreeFrontier(frontier: ChainTreeFrontier): Promise<void> {
+    await this.upsertFrontier(this.prisma, frontier);
+  }
+
+  async sealedBatchRoots(fromBatch: bigint, limit: number): Promise<SealedBatchRoot[]> {
+    const rows = await this.prisma.sealedBatch.findMany({
+      where: { chainId: this.chainId, batchNumber: { gte: fromBatch } },
+      orderBy: { batchNumber: 'asc' },
+      select: { batchNumber: true, batchRoot: true, chainRoot: true },
+      take: limit,
+    });
+    return rows.map((r) => ({
+      batchNumber: r.batchNumber,
+      batchRoot: r.batchRoot as Hex,
+      chainRoot: r.chainRoot as Hex,
+    }));
   }
 
   async unpublishedBatches(): Promise<SealedBatch[]> {
@@ -205,6 +242,18 @@ export class PrismaChainStore implements ChainStore {
     await this.prisma.chainBlock.deleteMany({ where: { chainId: this.chainId, blockNumber: { lt: below } } });
   }
 
+  private async upsertFrontier(
+    db: Prisma.TransactionClient,
+    { size, frontier, root }: ChainTreeFrontier,
+  ): Promise<void> {
+    const data = { size, frontier: frontier.map((f) => f.toString()), root };
+    await db.chainTreeFrontier.upsert({
+      where: { chainId: this.chainId },
+      create: { chainId: this.chainId, ...data },
+      update: data,
+    });
+  }
+
   private async setCheckpoint(
     tx: Prisma.TransactionClient,
     watcher: string,
@@ -238,6 +287,7 @@ function toSealedBatch(r: BatchRow): SealedBatch {
     chainId: r.chainId,
     batchNumber: r.batchNumber,
     batchRoot: r.batchRoot as Hex,
+    chainRoot: r.chainRoot as Hex,
     messageCount: r.messageCount,
     firstBlock: r.firstBlock,
     lastBlock: r.lastBlock,

@@ -1,11 +1,19 @@
-import { interopHubAbi } from '@interop/contracts';
-import type { Address, Hex, PublicClient } from 'viem';
+import { parseAbi, type Address, type Hex, type PublicClient } from 'viem';
 
-import type { SettlementReader } from '../domain/ports';
+import type { ChainDepthReader, SettlementReader } from '../domain/ports';
 import type { SettledRoot } from '../domain/types';
 
-/** `SettlementReader` over viem: InteropHub `RootSubmitted` events on L1. */
-export class ViemSettlementReader implements SettlementReader {
+/**
+ * The two InteropHub fragments the chain app reads (SPEC "L1 settlement", "Depths"), spelled out instead of taken
+ * from the generated ABI: the app depends on these signatures only.
+ */
+export const interopHubReadAbi = parseAbi([
+  'event RootSubmitted(uint64 indexed epoch, bytes32 prevRoot, bytes32 newRoot, uint256 batchCount, uint32 shapeId)',
+  'function CHAIN_DEPTH() view returns (uint8)',
+]);
+
+/** `SettlementReader` over viem: InteropHub `RootSubmitted` events on L1, and its `CHAIN_DEPTH`. */
+export class ViemSettlementReader implements SettlementReader, ChainDepthReader {
   constructor(
     private readonly client: PublicClient,
     private readonly hub: Address,
@@ -19,10 +27,14 @@ export class ViemSettlementReader implements SettlementReader {
     return (await this.client.getBlock({ blockNumber: number })).hash;
   }
 
+  chainDepth(): Promise<number> {
+    return this.client.readContract({ address: this.hub, abi: interopHubReadAbi, functionName: 'CHAIN_DEPTH' });
+  }
+
   async rootSubmittedLogs(from: bigint, to: bigint): Promise<SettledRoot[]> {
     const logs = await this.client.getContractEvents({
       address: this.hub,
-      abi: interopHubAbi,
+      abi: interopHubReadAbi,
       eventName: 'RootSubmitted',
       fromBlock: from,
       toBlock: to,

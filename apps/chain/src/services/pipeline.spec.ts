@@ -1,8 +1,13 @@
 import {
+  batchLeaf,
   batchRootRecordSchema,
   buildBatchTree,
+  CHAIN_DEPTH,
+  ChainTree,
+  fieldToBytes32,
   messageLeaf,
   messageRecordSchema,
+  poseidonZeroHashes,
   recoverBatchRootSigner,
   interopHubDomain,
 } from '@interop/protocol';
@@ -11,7 +16,12 @@ import { privateKeyToAccount } from 'viem/accounts';
 
 import { InMemoryChainStore } from '../../test/support/inMemoryChainStore';
 import { SimulatedChain } from '../../test/support/simulatedChain';
-import { DeepReorgError, InconsistentReadError } from '../errors/chainErrors';
+import {
+  ChainTreeFullError,
+  ChainTreeMismatchError,
+  DeepReorgError,
+  InconsistentReadError,
+} from '../errors/chainErrors';
 import { ChainMetrics } from '../metrics/chainMetrics';
 import { OperatorSigner } from '../repositories/operatorSigner';
 import { BatcherService } from './batcher.service';
@@ -42,12 +52,13 @@ class RecordingSink {
   }
 }
 
-function setup() {
+function setup(chainDepth = CHAIN_DEPTH) {
   const chain = new SimulatedChain(901n);
   const store = new InMemoryChainStore();
   const metrics = new ChainMetrics(901n);
   const watcher = new WatcherService(chain, store, settings, metrics);
-  const batcher = new BatcherService(store, new OperatorSigner(KEY, 900n, HUB), settings, metrics);
+  const newBatcher = () => new BatcherService(store, new OperatorSigner(KEY, 900n, HUB), settings, metrics, chainDepth);
+  let batcher = newBatcher();
   const sink = new RecordingSink();
   const publisher = new PublisherService(store, sink, settings, metrics);
   /** Watch until caught up with the head, then seal what is due at `now`. */
@@ -56,7 +67,30 @@ function setup() {
     while (result.scannedTo !== result.head) result = await watcher.tick();
     return batcher.sealDue(result.head, result.scannedTo, now);
   };
-  return { chain, store, metrics, watcher, batcher, sink, publisher, poll };
+  /** A new batcher over the same store: what a restarted process has. */
+  const restart = () => {
+    batcher = newBatcher();
+  };
+  /** Seals `count` one-message batches (BATCH_MAX_MESSAGES 3: one message per block, each sealed on its own poll). */
+  const sealBatches = async (count: number) => {
+    const out = [];
+    for (let i = 0; i < count; i++) {
+      chain.mine([chain.message(i)]);
+      chain.mineEmpty(2);
+      out.push(...(await poll(later())));
+    }
+    return out;
+  };
+  return { chain, store, metrics, watcher, sink, publisher, poll, restart, sealBatches };
+}
+
+/** libs/protocol's ChainTree of the given batch roots: its root after each batch. */
+function chainRootsOf(batchRoots: `0x${string}`[], depth = CHAIN_DEPTH): `0x${string}`[] {
+  const tree = new ChainTree(depth);
+  return batchRoots.map((root, n) => {
+    tree.append(batchLeaf(root, BigInt(n)));
+    return fieldToBytes32(tree.root);
+  });
 }
 
 /** A clock that has always moved past the batch interval since the last call. */
@@ -81,6 +115,7 @@ describe('watcher + batcher (simulated chain, in-memory store)', () => {
     const [batch] = await poll(later());
     expect(batch).toMatchObject({ batchNumber: 0n, messageCount: 2, firstBlock: 1n, lastBlock: 1n });
     expect(batch!.batchRoot).toBe(buildBatchTree([a, b].map(messageLeaf)).root);
+    expect(batch!.chainRoot).toBe(chainRootsOf([batch!.batchRoot])[0]);
     const signer = await recoverBatchRootSigner(interopHubDomain(900n, HUB), batch!, batch!.signature);
     expect(signer).toBe(privateKeyToAccount(KEY).address);
     expect(store.messages.filter((m) => m.batchNumber === 0n).map((m) => m.leafIndex)).toEqual([0, 1]);
@@ -168,15 +203,140 @@ describe('watcher + batcher (simulated chain, in-memory store)', () => {
     expect(store.messages).toHaveLength(2);
   });
 
-  it('a failed seal transaction consumes no batch number', async () => {
+  it('a failed seal transaction consumes no batch number and does not advance the chain tree', async () => {
     const { chain, store, poll } = setup();
     chain.mine([chain.message(1)]);
     chain.mineEmpty(2);
     store.failNextSave = true;
     await expect(poll(later())).rejects.toThrow('transaction aborted');
     expect(store.batches).toEqual([]);
+    expect(store.frontier).toBeNull();
     const [batch] = await poll(later());
     expect(batch!.batchNumber).toBe(0n);
+    expect(batch!.chainRoot).toBe(chainRootsOf([batch!.batchRoot])[0]);
+  });
+});
+
+describe('batcher: chain tree and v2 signatures', () => {
+  const domain = interopHubDomain(900n, HUB);
+  const operator = privateKeyToAccount(KEY).address;
+
+  it('signs, for each of many batches, the ChainTree root after it, over the v2 BatchRoot typed data', async () => {
+    const { store, sealBatches } = setup();
+    const sealed = await sealBatches(40);
+    expect(sealed.map((b) => b.batchNumber)).toEqual(sealed.map((_, i) => BigInt(i)));
+    const expected = chainRootsOf(sealed.map((b) => b.batchRoot));
+    expect(sealed.map((b) => b.chainRoot)).toEqual(expected);
+    expect(store.batches.map((b) => b.chainRoot)).toEqual(expected);
+    for (const b of sealed) expect(await recoverBatchRootSigner(domain, b, b.signature)).toBe(operator);
+    // The chain root is part of what is signed: another one recovers to someone else.
+    const other = { ...sealed[5]!, chainRoot: expected[4]! };
+    expect(await recoverBatchRootSigner(domain, other, sealed[5]!.signature)).not.toBe(operator);
+    // The frontier stored with the last batch is the tree after it.
+    expect(store.frontier).toMatchObject({ size: 40n, root: expected[39] });
+    expect(store.frontier!.frontier).toHaveLength(CHAIN_DEPTH);
+  });
+
+  it('a restarted batcher continues the tree from the stored frontier, without reading the old batches', async () => {
+    const { store, sealBatches, restart } = setup();
+    const before = await sealBatches(7);
+    restart();
+    const read = jest.spyOn(store, 'sealedBatchRoots');
+    const after = await sealBatches(6);
+    expect(read).not.toHaveBeenCalled();
+    const all = [...before, ...after];
+    expect(all.map((b) => b.batchNumber)).toEqual(all.map((_, i) => BigInt(i)));
+    expect(all.map((b) => b.chainRoot)).toEqual(chainRootsOf(all.map((b) => b.batchRoot)));
+    for (const b of after) expect(await recoverBatchRootSigner(domain, b, b.signature)).toBe(operator);
+  });
+
+  it('rebuilds a missing frontier row once from the sealed batches, then continues', async () => {
+    const { store, sealBatches, restart } = setup();
+    const before = await sealBatches(9);
+    const stored = store.frontier;
+    store.frontier = null; // e.g. a database from before the frontier table
+    restart();
+    const read = jest.spyOn(store, 'sealedBatchRoots');
+    const saved = jest.spyOn(store, 'saveChainTreeFrontier');
+    const after = await sealBatches(3);
+    expect(read).toHaveBeenCalledTimes(1);
+    // The rebuilt row is the one the batches had written.
+    expect(saved.mock.calls).toEqual([[stored]]);
+    const all = [...before, ...after];
+    expect(all.map((b) => b.chainRoot)).toEqual(chainRootsOf(all.map((b) => b.batchRoot)));
+    expect(store.frontier).toMatchObject({ size: 12n, root: all[11]!.chainRoot });
+    // Once rebuilt, a restart restores it again without reading the batches.
+    restart();
+    await sealBatches(1);
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('a save that committed but reported a failure reloads the tree from the store and goes on', async () => {
+    const { store, sealBatches, chain, poll } = setup();
+    await sealBatches(2);
+    chain.mine([chain.message(100)]);
+    chain.mineEmpty(2);
+    store.failAfterNextSave = true;
+    await expect(poll(later())).rejects.toThrow('connection lost after commit');
+    expect(store.batches).toHaveLength(3);
+    const after = await sealBatches(2);
+    expect(after.map((b) => b.batchNumber)).toEqual([3n, 4n]);
+    expect(store.batches.map((b) => b.chainRoot)).toEqual(chainRootsOf(store.batches.map((b) => b.batchRoot)));
+  });
+
+  it('refuses to sign on a frontier that disagrees with the sealed batches (ChainTreeMismatchError)', async () => {
+    const { store, sealBatches, restart, chain, poll } = setup();
+    const sealed = await sealBatches(3);
+    const good = store.frontier!;
+    chain.mine([chain.message(200)]);
+    chain.mineEmpty(2);
+
+    store.frontier = { ...good, size: 2n }; // behind the last batch
+    restart();
+    await expect(poll(later())).rejects.toBeInstanceOf(ChainTreeMismatchError);
+    store.frontier = { ...good, root: sealed[1]!.chainRoot }; // not the last batch's signed chain root
+    restart();
+    await expect(poll(later())).rejects.toBeInstanceOf(ChainTreeMismatchError);
+    store.frontier = { ...good, frontier: good.frontier.map((f, i) => (i === 0 ? f + 1n : f)) }; // corrupt node
+    restart();
+    await expect(poll(later())).rejects.toThrow(/hashes to/);
+    store.frontier = { ...good, frontier: good.frontier.slice(1) }; // another depth
+    restart();
+    await expect(poll(later())).rejects.toThrow(/levels, CHAIN_DEPTH is 20/);
+    // A rebuild checks every signed chain root on the way.
+    store.frontier = null;
+    store.batches[1]!.chainRoot = sealed[0]!.chainRoot;
+    restart();
+    await expect(poll(later())).rejects.toThrow(/batch 1 was signed with chain root/);
+    expect(store.batches).toHaveLength(3); // nothing was sealed meanwhile
+
+    store.batches[1]!.chainRoot = sealed[1]!.chainRoot;
+    store.frontier = good;
+    restart();
+    const [next] = await poll(later());
+    expect(next!.chainRoot).toBe(chainRootsOf([...sealed.map((b) => b.batchRoot), next!.batchRoot])[3]);
+  });
+
+  it('fills a chain tree to 2^depth batches, then refuses to seal (ChainTreeFullError), also after a restart', async () => {
+    const { store, sealBatches, restart, chain, poll } = setup(2);
+    const sealed = await sealBatches(4);
+    expect(sealed.map((b) => b.chainRoot)).toEqual(
+      chainRootsOf(
+        sealed.map((b) => b.batchRoot),
+        2,
+      ),
+    );
+    expect(store.frontier).toEqual({
+      size: 4n,
+      frontier: poseidonZeroHashes(2).slice(0, 2),
+      root: sealed[3]!.chainRoot,
+    });
+    chain.mine([chain.message(300)]);
+    chain.mineEmpty(2);
+    await expect(poll(later())).rejects.toBeInstanceOf(ChainTreeFullError);
+    restart();
+    await expect(poll(later())).rejects.toBeInstanceOf(ChainTreeFullError);
+    expect(store.batches).toHaveLength(4);
   });
 });
 
@@ -214,6 +374,18 @@ describe('publisher (outbox)', () => {
     expect(m.map((r) => [r.leafIndex, messageLeaf(r.message)])).toEqual(sent.map((s, i) => [i, messageLeaf(s)]));
     const root = batchRootRecordSchema.parse(JSON.parse(sink.records[2]!.value));
     expect(root.batchRoot).toBe(buildBatchTree(m.map((r) => messageLeaf(r.message))).root);
+    expect(root).toMatchObject({
+      v: 2,
+      chainRoot: store.batches[0]!.chainRoot,
+      signature: store.batches[0]!.signature,
+    });
     expect(await publisher.publishPending()).toEqual({ published: [], failed: null });
+
+    // A re-publish (the crash between the broker's ack and markPublished) sends byte-identical v2 root records.
+    const firstRoots = sink.records.filter((r) => r.topic === 'roots').map((r) => r.value);
+    for (const b of store.batches) b.publishedAt = null;
+    sink.records = [];
+    expect(await publisher.publishPending()).toEqual({ published: [0n, 1n], failed: null });
+    expect(sink.records.filter((r) => r.topic === 'roots').map((r) => r.value)).toEqual(firstRoots);
   });
 });

@@ -13,10 +13,10 @@ export type PublishResult = { published: bigint[]; failed: { batchNumber: bigint
 
 /**
  * Publishes sealed batches from the outbox (`publishedAt` null), oldest first: each message to
- * `interop.messages` (key srcChainId) in leaf order, then the signed root to `interop.batch-roots` (key chainId), then
- * marks the batch published. Records are rebuilt from the stored batch, so a re-publish after a crash (or a failed
- * send) sends identical records; consumers are idempotent. A failure stops the round (batch n+1 never goes out
- * before batch n) and is retried on the next one.
+ * `interop.messages` (key srcChainId) in leaf order, then the signed root to `interop.batch-roots` (key chainId; a
+ * v2 record with the stored chain root and signature), then marks the batch published. Records are rebuilt from the
+ * stored batch, so a re-publish after a crash (or a failed send) sends byte-identical records; consumers are
+ * idempotent. A failure stops the round (batch n+1 never goes out before batch n) and is retried on the next one.
  */
 @Injectable()
 export class PublisherService {
@@ -71,6 +71,7 @@ export class PublisherService {
         chainId: batch.chainId,
         batchNumber: batch.batchNumber,
         batchRoot: batch.batchRoot,
+        chainRoot: batch.chainRoot,
         messageCount: batch.messageCount,
         firstBlock: batch.firstBlock,
         lastBlock: batch.lastBlock,

@@ -1,10 +1,20 @@
-import { deployL2Stack, interopCenterAbi, nativeTokenVaultAbi, type DeployL2StackReturnType } from '@interop/contracts';
+import {
+  deployInteropHub,
+  deployL2Stack,
+  interopCenterAbi,
+  interopHubAbi,
+  nativeTokenVaultAbi,
+  type DeployL2StackReturnType,
+  type HubShape,
+} from '@interop/contracts';
 import { loadConfig } from '@interop/infra';
 import { type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { NestFactory } from '@nestjs/core';
 import {
-  TEST_DEPTHS,
+  CHAIN_DEPTH,
+  PRODUCTION_DEPTHS,
+  SHARED_DEPTH,
   batchRootRecordSchema,
   messageRecordSchema,
   type BatchRootRecord,
@@ -20,9 +30,12 @@ import { chainConfigSchema, type ChainConfig } from '../../src/config/chainConfi
 
 export const FEE_PARAMS = { baseFee: 5n, perByteFee: 1n, dstGasPrice: 1n, exchangeRateE18: 10n ** 18n };
 
-/** Deploys the L2 stack with the test depths and opens the route to `dstChainId`. */
+/** Deploys the L2 stack with the network depths (SPEC "Depths": 16/20/10) and opens the route to `dstChainId`. */
 export async function deployStack(chain: TestChain, dstChainId: bigint): Promise<DeployL2StackReturnType> {
-  const stack = await deployL2Stack({ walletClient: chain.wallets[0]!, publicClient: chain.publicClient }, TEST_DEPTHS);
+  const stack = await deployL2Stack(
+    { walletClient: chain.wallets[0]!, publicClient: chain.publicClient },
+    PRODUCTION_DEPTHS,
+  );
   const hash = await chain.wallets[0]!.writeContract({
     address: stack.center,
     abi: interopCenterAbi,
@@ -31,6 +44,32 @@ export async function deployStack(chain: TestChain, dstChainId: bigint): Promise
   });
   await chain.publicClient.waitForTransactionReceipt({ hash });
   return stack;
+}
+
+/**
+ * Deploys the L1 InteropHub with the network depths (CHAIN_DEPTH 20, SHARED_DEPTH 10; the chain app reads
+ * CHAIN_DEPTH from it at boot and signs over its EIP-712 domain) and registers `chains` (chain id -> operator).
+ */
+export async function deployHub(
+  l1: TestChain,
+  { chains = [], shapes = [] }: { chains?: [bigint, Address][]; shapes?: HubShape[] } = {},
+): Promise<Address> {
+  const { address } = await deployInteropHub(
+    { walletClient: l1.wallets[0]!, publicClient: l1.publicClient },
+    { sharedDepth: SHARED_DEPTH, chainDepth: CHAIN_DEPTH, shapes },
+  );
+  for (const [chainId, operator] of chains) {
+    const receipt = await l1.publicClient.waitForTransactionReceipt({
+      hash: await l1.wallets[0]!.writeContract({
+        address,
+        abi: interopHubAbi,
+        functionName: 'registerChain',
+        args: [chainId, operator],
+      }),
+    });
+    if (receipt.status !== 'success') throw new Error(`registerChain(${chainId}) reverted`);
+  }
+  return address;
 }
 
 /** Sends a CALL message from wallet `from` and returns its message id. */

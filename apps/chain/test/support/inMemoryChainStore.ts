@@ -1,10 +1,11 @@
 import type { ChainStore, NewBatch, ScanResult } from '../../src/domain/ports';
-import type { BlockRef, SealedBatch, StoredMessage } from '../../src/domain/types';
+import type { BlockRef, ChainTreeFrontier, SealedBatch, SealedBatchRoot, StoredMessage } from '../../src/domain/types';
 
 /**
  * `ChainStore` in memory, with the same semantics as PrismaChainStore (unit tests of the services; the Prisma one is
  * covered by the int tests). `failNextSave` makes the next saveBatch throw before changing anything, as a
- * rolled-back transaction would.
+ * rolled-back transaction would; `failAfterNextSave` makes it throw after committing everything (a connection lost
+ * after COMMIT). The batch, its messages, the sealed checkpoint and the frontier change together or not at all.
  */
 export class InMemoryChainStore implements ChainStore {
   checkpoint: BlockRef | null = null;
@@ -12,7 +13,9 @@ export class InMemoryChainStore implements ChainStore {
   blocks = new Map<bigint, BlockRef>();
   messages: StoredMessage[] = [];
   batches: SealedBatch[] = [];
+  frontier: ChainTreeFrontier | null = null;
   failNextSave = false;
+  failAfterNextSave = false;
   private nextId = 1n;
 
   scanCheckpoint(): Promise<BlockRef | null> {
@@ -60,7 +63,7 @@ export class InMemoryChainStore implements ChainStore {
     return Promise.resolve(this.batches.at(-1) ?? null);
   }
 
-  saveBatch({ batch, leaves, sealedCheckpoint }: NewBatch): Promise<void> {
+  saveBatch({ batch, leaves, sealedCheckpoint, frontier }: NewBatch): Promise<void> {
     if (this.failNextSave) {
       this.failNextSave = false;
       return Promise.reject(new Error('transaction aborted'));
@@ -75,7 +78,31 @@ export class InMemoryChainStore implements ChainStore {
       m.leafIndex = leafIndex;
     }
     this.sealedCheckpoint = sealedCheckpoint;
+    this.frontier = copyFrontier(frontier);
+    if (this.failAfterNextSave) {
+      this.failAfterNextSave = false;
+      return Promise.reject(new Error('connection lost after commit'));
+    }
     return Promise.resolve();
+  }
+
+  chainTreeFrontier(): Promise<ChainTreeFrontier | null> {
+    return Promise.resolve(this.frontier && copyFrontier(this.frontier));
+  }
+
+  saveChainTreeFrontier(frontier: ChainTreeFrontier): Promise<void> {
+    this.frontier = copyFrontier(frontier);
+    return Promise.resolve();
+  }
+
+  sealedBatchRoots(fromBatch: bigint, limit: number): Promise<SealedBatchRoot[]> {
+    return Promise.resolve(
+      [...this.batches]
+        .sort((a, b) => (a.batchNumber < b.batchNumber ? -1 : 1))
+        .filter((b) => b.batchNumber >= fromBatch)
+        .slice(0, limit)
+        .map(({ batchNumber, batchRoot, chainRoot }) => ({ batchNumber, batchRoot, chainRoot })),
+    );
   }
 
   unpublishedBatches(): Promise<SealedBatch[]> {
@@ -112,4 +139,8 @@ export class InMemoryChainStore implements ChainStore {
         a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
       );
   }
+}
+
+function copyFrontier(f: ChainTreeFrontier): ChainTreeFrontier {
+  return { size: f.size, frontier: [...f.frontier], root: f.root };
 }

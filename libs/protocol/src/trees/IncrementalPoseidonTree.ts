@@ -1,4 +1,4 @@
-import { TreeFullError } from '../errors/tree';
+import { InvalidPathLengthError, LeafIndexOutOfRangeError, TreeFullError } from '../errors/tree';
 import { poseidon2 } from '../poseidon/poseidon';
 import { poseidonZeroHashes } from '../poseidon/poseidonZeroHashes';
 import { assertDepth } from './assertDepth';
@@ -30,6 +30,49 @@ export class IncrementalPoseidonTree {
     this.zeros = poseidonZeroHashes(depth);
     this.frontier = this.zeros.slice(0, depth);
     this._root = this.zeros[depth] as bigint;
+  }
+
+  /**
+   * A tree restored from its frontier, without its leaves (O(depth) hashes): `frontier` is what `appendSiblings()`
+   * returned when the tree held `size` leaves. Entry `i` is read only where bit `i` of `size` is 1 (the left node at
+   * level `i` the next appends pair with); the other entries are the empty subtrees and are not read. What a process
+   * stores to continue a tree after a restart (apps/chain keeps it with every sealed batch). A full tree (`size =
+   * 2^depth`) cannot be restored this way: nothing can be appended to it, and its root is not a function of its
+   * frontier.
+   *
+   * @throws {InvalidTreeDepthError} on a bad depth. @throws {LeafIndexOutOfRangeError} unless 0 <= size < 2^depth.
+   * @throws {InvalidPathLengthError} unless `frontier` has `depth` entries.
+   * @throws {FieldElementOutOfRangeError} if an entry is not a field element.
+   *
+   * @example
+   * const saved = { size: tree.size, frontier: tree.appendSiblings() };
+   * IncrementalPoseidonTree.fromFrontier(tree.depth, saved.size, saved.frontier).root === tree.root; // true
+   */
+  static fromFrontier(depth: number, size: number, frontier: readonly bigint[]): IncrementalPoseidonTree {
+    const tree = new IncrementalPoseidonTree(depth);
+    if (!Number.isInteger(size) || size < 0 || size >= 2 ** depth) {
+      throw new LeafIndexOutOfRangeError({ index: size, limit: 2 ** depth, what: 'tree size' });
+    }
+    if (frontier.length !== depth) {
+      throw new InvalidPathLengthError({ what: 'frontier', expected: depth, actual: frontier.length });
+    }
+    frontier.forEach((node, level) => assertField(node, `frontier[${level}]`));
+    // The root is the fold of the empty leaf at index `size` (every leaf from `size` on is empty).
+    let index = size;
+    let node = tree.zeros[0] as bigint;
+    for (let level = 0; level < depth; level++) {
+      if (index % 2 === 1) {
+        const left = frontier[level] as bigint;
+        tree.frontier[level] = left;
+        node = poseidon2(left, node);
+      } else {
+        node = poseidon2(node, tree.zeros[level] as bigint);
+      }
+      index = Math.floor(index / 2);
+    }
+    tree._size = size;
+    tree._root = node;
+    return tree;
   }
 
   /** Number of leaves appended so far. */

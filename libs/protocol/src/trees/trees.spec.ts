@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { FieldElementOutOfRangeError } from '../errors/field';
-import { InvalidTreeDepthError, LeafIndexOutOfRangeError, TreeFullError } from '../errors/tree';
+import { InvalidPathLengthError, InvalidTreeDepthError, LeafIndexOutOfRangeError, TreeFullError } from '../errors/tree';
 import { BN254_FIELD_ORDER } from '../poseidon/bn254FieldOrder';
 import { poseidon2 } from '../poseidon/poseidon';
 import { poseidonZeroHashes } from '../poseidon/poseidonZeroHashes';
@@ -67,6 +67,47 @@ describe('IncrementalPoseidonTree', () => {
     expect(tree.size).toBe(1);
     expect(copy.root).toBe(naiveRoot([5n, 6n], 2));
     expect(tree.root).toBe(naiveRoot([5n], 2));
+  });
+});
+
+describe('IncrementalPoseidonTree.fromFrontier', () => {
+  it('restores every size from appendSiblings() and continues like the original (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(field, { minLength: 8, maxLength: 8 }),
+        fc.array(field, { minLength: 3, maxLength: 3 }),
+        (leaves, noise) => {
+          const tree = new IncrementalPoseidonTree(3);
+          for (let size = 0; size < 8; size++) {
+            const frontier = tree.appendSiblings();
+            const restored = IncrementalPoseidonTree.fromFrontier(3, size, frontier);
+            expect(restored.size).toBe(size);
+            expect(restored.root).toBe(tree.root);
+            // Entries where bit i of size is 0 are empty subtrees: not read, whatever they hold.
+            const noisy = frontier.map((f, i) => ((size >> i) & 1 ? f : noise[i]!));
+            expect(IncrementalPoseidonTree.fromFrontier(3, size, noisy).root).toBe(tree.root);
+            for (const leaf of leaves.slice(size)) restored.append(leaf);
+            expect(restored.root).toBe(naiveRoot(leaves, 3));
+            tree.append(leaves[size]!);
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+  it('refuses a full or out-of-range size, a wrong frontier length and non-field entries', () => {
+    const tree = new IncrementalPoseidonTree(2);
+    tree.append(7n);
+    const frontier = tree.appendSiblings();
+    expect(() => IncrementalPoseidonTree.fromFrontier(2, 4, frontier)).toThrow(LeafIndexOutOfRangeError);
+    expect(() => IncrementalPoseidonTree.fromFrontier(2, -1, frontier)).toThrow(LeafIndexOutOfRangeError);
+    expect(() => IncrementalPoseidonTree.fromFrontier(2, 1.5, frontier)).toThrow(LeafIndexOutOfRangeError);
+    expect(() => IncrementalPoseidonTree.fromFrontier(2, 1, [7n])).toThrow(InvalidPathLengthError);
+    expect(() => IncrementalPoseidonTree.fromFrontier(2, 1, [BN254_FIELD_ORDER, 0n])).toThrow(
+      FieldElementOutOfRangeError,
+    );
+    expect(() => IncrementalPoseidonTree.fromFrontier(0, 0, [])).toThrow(InvalidTreeDepthError);
+    expect(IncrementalPoseidonTree.fromFrontier(2, 1, frontier).root).toBe(naiveRoot([7n], 2));
   });
 });
 
