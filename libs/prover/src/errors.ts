@@ -1,10 +1,13 @@
 /** Stable error codes of libs/prover. */
 export type ProverErrorCode =
   | 'CIRCUIT_ARTIFACTS_MISSING'
+  | 'CIRCUIT_SHAPE_INVALID'
   | 'CIRCUIT_INPUT_INVALID'
   | 'PROOF_INVALID'
   | 'PROOF_CHAIN_BROKEN'
   | 'PUBLIC_SIGNALS_MISMATCH'
+  | 'EPOCH_DATA_INVALID'
+  | 'VERIFICATION_KEY_MISSING'
   | 'PROVER_CLOSED'
   | 'PROVER_FAILED'
   | 'PROOF_JOB_INVALID';
@@ -25,14 +28,18 @@ export class ProverError extends Error {
 /** The compiled circuit (wasm, zkey or verification key) is not on disk. */
 export class CircuitArtifactsMissingError extends ProverError {
   override readonly name = 'CircuitArtifactsMissingError';
-  constructor(instance: string, missing: string[]) {
-    super(
-      'CIRCUIT_ARTIFACTS_MISSING',
-      `circuit artifacts for instance "${instance}" are missing: ${missing.join(', ')}`,
-      {
-        details: `Run: node scripts/build-circuits.mjs --instance ${instance}`,
-      },
-    );
+  constructor(shape: string, missing: string[]) {
+    super('CIRCUIT_ARTIFACTS_MISSING', `circuit artifacts of shape "${shape}" are missing: ${missing.join(', ')}`, {
+      details: `Run: npm run build:circuits -- --shape ${shape}`,
+    });
+  }
+}
+
+/** circuits/shapes holds no such shape, or a shape file is malformed. */
+export class CircuitShapeError extends ProverError {
+  override readonly name = 'CircuitShapeError';
+  constructor(message: string) {
+    super('CIRCUIT_SHAPE_INVALID', message);
   }
 }
 
@@ -44,12 +51,20 @@ export class CircuitInputError extends ProverError {
   }
 }
 
-/** An epoch of a proof chain fails: its proof does not verify, or it does not start where the previous one ended. */
+/**
+ * An epoch of a proof chain fails: its proof does not verify, it does not start where the previous one ended, its
+ * data does not fit its shape or give its public signals, or its shape has no verification key.
+ */
 export class ProofChainError extends ProverError {
   override readonly name = 'ProofChainError';
   readonly epoch: bigint;
   constructor(
-    code: 'PROOF_INVALID' | 'PROOF_CHAIN_BROKEN' | 'PUBLIC_SIGNALS_MISMATCH',
+    code:
+      | 'PROOF_INVALID'
+      | 'PROOF_CHAIN_BROKEN'
+      | 'PUBLIC_SIGNALS_MISMATCH'
+      | 'EPOCH_DATA_INVALID'
+      | 'VERIFICATION_KEY_MISSING',
     epoch: bigint,
     message: string,
   ) {

@@ -10,3 +10,4 @@ export * from './toSolidityProof';
 export * from './verifyProofChain';
 export * from './proofMessages';
 export * from './proofWorker';
+export * from './setup/zkCache';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * The repository root: the nearest ancestor of this file holding `circuits/instances`. Lets the prover find the
+ * The repository root: the nearest ancestor of this file holding `circuits/shapes`. Lets the prover find the
  * build outputs whether it runs from sources (tsx, jest) or from a compiled `dist/`.
  */
 export function repoRoot(start: string = __dirname): string {

@@ -28,5 +28,15 @@ export type CircuitInput = {
 /** What a proof run returns. */
 export type ProofResult = { proof: Groth16Proof; publicSignals: PublicSignals };
 
-/** Circuit instances built by scripts/build-circuits.mjs (circuits/instances/<name>.json). */
-export type CircuitInstance = 'test' | 'prod';
+/**
+ * An epoch shape's circuit (circuits/shapes/<name>.json, SPEC "Epoch shape"): `groups` groups of `groupSize` update
+ * slots (`k` in all) over trees of `chainDepth` / `sharedDepth`.
+ */
+export type CircuitShape = {
+  name: string;
+  groups: number;
+  groupSize: number;
+  k: number;
+  chainDepth: number;
+  sharedDepth: number;
+};

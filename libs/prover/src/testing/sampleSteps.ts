@@ -50,7 +50,7 @@ export function sampleSteps(opts: {
       ...step,
       epoch: BigInt(e),
       updates,
-      input: buildCircuitInput(step.witnesses, step.oldRoot, step.newRoot, step.commitment),
+      input: buildCircuitInput(step.witnesses, step.oldRoot, step.publicSignals),
     });
   }
   return steps;

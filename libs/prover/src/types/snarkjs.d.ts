@@ -23,6 +23,22 @@ declare module 'snarkjs' {
     check(r1csFile: string, wtnsFile: unknown, logger?: unknown): Promise<boolean>;
     exportJson(wtnsFile: unknown): Promise<bigint[]>;
   };
+  export const zKey: {
+    newZKey(r1csFile: string, ptauFile: string, zkeyFile: string, logger?: unknown): Promise<unknown>;
+    beacon(
+      oldZkey: string,
+      newZkey: string,
+      name: string,
+      beaconHashHex: string,
+      numIterationsExp: number,
+      logger?: unknown,
+    ): Promise<unknown>;
+    exportVerificationKey(zkeyFile: string, logger?: unknown): Promise<Record<string, unknown>>;
+    exportSolidityVerifier(zkeyFile: string, templates: { groth16: string }, logger?: unknown): Promise<string>;
+  };
+  export const powersOfTau: {
+    preparePhase2(oldPtau: string, newPtau: string, logger?: unknown): Promise<void>;
+  };
   export const r1cs: {
     info(r1csFile: string, logger?: unknown): Promise<{ nConstraints: number; nPubInputs: number; nOutputs: number }>;
   };
