@@ -11,15 +11,24 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ChainsController } from './chains/chains.controller';
 import { ChainsRepository } from './chains/chains.repository';
 import { CHAINS_SETTINGS, ChainsService, chainsSettings } from './chains/chains.service';
-import { circuitParameters } from './config/circuitParameters';
 import { HUB_CONFIG, type HubConfig } from './config/hubConfig';
+import type { HubNetwork } from './config/hubNetwork';
 import { AggregatorLock } from './epochs/aggregatorLock';
-import { AGGREGATOR_LOCK, EPOCH_SETTINGS, EpochService, type EpochSettings } from './epochs/epoch.service';
+import {
+  AGGREGATOR_LOCK,
+  EPOCH_SETTINGS,
+  EPOCH_SHAPES,
+  EpochService,
+  PROOF_VERIFIER,
+  VkeyProofVerifier,
+  type EpochSettings,
+} from './epochs/epoch.service';
 import { EpochsRepository } from './epochs/epochs.repository';
 import { InProcessProofProvider } from './epochs/inProcessProofProvider';
 import { KafkaProofProvider } from './epochs/kafkaProofProvider';
 import { PROOF_PROVIDER, type ProofProvider } from './epochs/proofProvider';
 import { SharedRootPublisher } from './epochs/sharedRootPublisher';
+import { ShapeRegistry } from './epochs/shapeRegistry';
 import { hubHealthChecks } from './health/hubHealthChecks';
 import { BatchRootsConsumer } from './ingestion/batchRootsConsumer';
 import { BatchesRepository } from './ingestion/batches.repository';
@@ -35,19 +44,20 @@ import { RootsService } from './roots/roots.service';
 /** Composition root of the hub: registry API, ingestion consumer, aggregator, roots API, metrics. */
 @Module({})
 export class AppModule {
-  static forRoot(config: HubConfig): DynamicModule {
+  static forRoot(config: HubConfig, network: HubNetwork): DynamicModule {
     const configModule: DynamicModule = {
       module: class HubConfigModule {},
       global: true,
       providers: [{ provide: HUB_CONFIG, useValue: config }],
       exports: [HUB_CONFIG],
     };
-    const circuit = circuitParameters(config.CIRCUIT_INSTANCE);
     const epochSettings: EpochSettings = {
       enabled: config.AGGREGATOR_ENABLED,
-      intervalMs: config.EPOCH_INTERVAL_MS,
-      circuit,
-      pollMs: Math.min(250, config.EPOCH_INTERVAL_MS),
+      minIntervalMs: config.EPOCH_MIN_INTERVAL_MS,
+      pipelineDepth: config.EPOCH_PIPELINE_DEPTH,
+      chainDepth: network.chainDepth,
+      sharedDepth: network.sharedDepth,
+      pollMs: 250,
       retryMs: 2_000,
     };
     return {
@@ -72,7 +82,7 @@ export class AppModule {
         ChainsRepository,
         { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
         AdminTokenGuard,
-        { provide: CHAINS_SETTINGS, useValue: chainsSettings(config) },
+        { provide: CHAINS_SETTINGS, useValue: chainsSettings(config, network) },
         ChainsService,
         BatchesRepository,
         IngestionService,
@@ -80,6 +90,12 @@ export class AppModule {
         EpochsRepository,
         SharedRootPublisher,
         { provide: EPOCH_SETTINGS, useValue: epochSettings },
+        { provide: PROOF_VERIFIER, useClass: VkeyProofVerifier },
+        {
+          provide: EPOCH_SHAPES,
+          inject: [L1HubRepository],
+          useFactory: (l1: L1HubRepository) => new ShapeRegistry(network.shapes, l1),
+        },
         {
           provide: AGGREGATOR_LOCK,
           useFactory: () => new AggregatorLock(config.DATABASE_URL, config.AGGREGATOR_LOCK_KEY),
@@ -92,14 +108,14 @@ export class AppModule {
               ? new KafkaProofProvider(producer, {
                   brokers: config.KAFKA_BROKERS,
                   groupId: config.KAFKA_GROUP_ID,
-                  instance: circuit.instance,
+                  capacity: config.PROVER_WORKERS,
                   jobsTopic: config.TOPIC_PROOF_JOBS,
                   proofsTopic: config.TOPIC_PROOFS,
                   deadLetterTopic: config.TOPIC_DEAD_LETTER,
                   timeoutMs: config.PROVER_TIMEOUT_MS,
                   fast: config.KAFKA_FAST,
                 })
-              : new InProcessProofProvider(circuit.instance, config.PROVER_WORKERS),
+              : new InProcessProofProvider(config.PROVER_WORKERS),
         },
         EpochService,
         RootsService,

@@ -2,15 +2,19 @@ import { bootstrapHttpApp, ensureTopics, type BootstrapHttpAppReturnType } from 
 
 import { AppModule } from './app.module';
 import type { HubConfig } from './config/hubConfig';
+import { loadHubNetwork } from './config/hubNetwork';
+import { L1HubRepository } from './l1/l1Hub.repository';
 
 /**
- * Starts the hub: creates its topics, then the HTTP app (API, /docs, /health, /metrics), whose bootstrap also starts
- * the batch-roots consumer (kafkajs, `eachBatch`) and the aggregator. Used by main.ts, the tests and the benchmark.
+ * Starts the hub: reads the network's depths from L1 and selects its epoch shapes, creates its topics, then the HTTP
+ * app (API, /docs, /health, /metrics), whose bootstrap also starts the batch-roots consumer (kafkajs, `eachBatch`)
+ * and the aggregator. Used by main.ts, the tests and the benchmark.
  *
  * @example
  * const { app, url } = await startHub(loadConfigOrExit(hubConfigSchema));
  */
 export async function startHub(config: HubConfig): Promise<BootstrapHttpAppReturnType> {
+  const network = await loadHubNetwork(config, new L1HubRepository(config));
   // kafkajs cannot subscribe to a topic that does not exist, and shared roots need exactly one partition (order).
   await ensureTopics(config.KAFKA_BROKERS, [
     { topic: config.TOPIC_BATCH_ROOTS },
@@ -21,7 +25,7 @@ export async function startHub(config: HubConfig): Promise<BootstrapHttpAppRetur
   ]);
   return bootstrapHttpApp({
     name: 'hub',
-    module: AppModule.forRoot(config),
+    module: AppModule.forRoot(config, network),
     host: config.HOST,
     port: config.PORT,
     logLevel: config.LOG_LEVEL,

@@ -1,19 +1,23 @@
 // Prover worker process: joins the `interop.proof-jobs` consumer group and proves jobs on a pool of worker
 // threads (libs/prover ProofWorker). Run any number of them, on any machine, against the same brokers.
 //
-//   KAFKA_BROKERS=127.0.0.1:19092 PROVER_INSTANCE=test npx tsx apps/prover/src/main.ts
+//   KAFKA_BROKERS=127.0.0.1:19092 npx tsx apps/prover/src/main.ts
 //
-// Env: KAFKA_BROKERS (required, comma-separated), PROVER_INSTANCE (test|prod, default prod), PROVER_POOL_SIZE
+// Env: KAFKA_BROKERS (required, comma-separated), PROVER_SHAPES (comma-separated circuits/shapes names, default
+// every shape in circuits/shapes; each must be built: node scripts/build-circuits.mjs), PROVER_POOL_SIZE
 // (default 1), PROVER_GROUP_ID (default interop-prover), PROVER_ID (default host:pid), PROVER_SESSION_TIMEOUT_MS
 // (default 30000), PROVER_JOBS_TOPIC / PROVER_PROOFS_TOPIC / PROVER_DEAD_LETTER_TOPIC (defaults interop.*).
-import { circuitArtifacts, type CircuitInstance, ProofWorker, Prover, ProverError } from '@interop/prover';
+import { circuitArtifacts, loadShapes, ProofWorker, Prover, ProverError } from '@interop/prover';
 import { Kafka, logLevel } from 'kafkajs';
 import { z } from 'zod';
 
 const env = z
   .object({
     KAFKA_BROKERS: z.string().min(1),
-    PROVER_INSTANCE: z.enum(['test', 'prod']).default('prod'),
+    PROVER_SHAPES: z
+      .string()
+      .regex(/^[a-z0-9]+(,[a-z0-9]+)*$/, 'comma-separated circuits/shapes names')
+      .optional(),
     PROVER_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(1),
     PROVER_GROUP_ID: z.string().min(1).default('interop-prover'),
     PROVER_ID: z.string().min(1).optional(),
@@ -34,13 +38,18 @@ async function main(): Promise<void> {
     throw new Error(`bad environment: ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = env.data;
-  const instance: CircuitInstance = e.PROVER_INSTANCE;
-  const prover = new Prover({ artifacts: circuitArtifacts(instance), poolSize: e.PROVER_POOL_SIZE });
+  const known = loadShapes().map((s) => s.name);
+  const names = e.PROVER_SHAPES ? e.PROVER_SHAPES.split(',') : known;
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new Error(`bad environment: PROVER_SHAPES: unknown shape(s) ${unknown.join(', ')}`);
+  const provers = new Map(
+    names.map((n) => [n, new Prover({ artifacts: circuitArtifacts(n), poolSize: e.PROVER_POOL_SIZE })] as const),
+  );
   const kafka = new Kafka({ clientId: 'interop-prover', brokers: e.KAFKA_BROKERS.split(','), logLevel: logLevel.WARN });
   const worker = new ProofWorker({
     kafka,
-    prover,
-    instance,
+    provers,
+    concurrency: e.PROVER_POOL_SIZE,
     groupId: e.PROVER_GROUP_ID,
     sessionTimeoutMs: e.PROVER_SESSION_TIMEOUT_MS,
     ...(e.PROVER_ID ? { workerId: e.PROVER_ID } : {}),
@@ -57,13 +66,13 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: leaving the group`);
     await worker.stop().catch(() => undefined);
-    await prover.close();
+    await Promise.all([...provers.values()].map((p) => p.close()));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   await worker.start();
-  log(`started: instance ${instance}, ${prover.size} thread(s), group ${e.PROVER_GROUP_ID}`);
+  log(`started: shapes ${names.join(', ')}, ${e.PROVER_POOL_SIZE} thread(s) each, group ${e.PROVER_GROUP_ID}`);
 }
 
 main().catch((err: unknown) => {

@@ -16,10 +16,10 @@ import {
 export type ProofWorkerOptions = {
   /** a kafkajs client (the worker creates its own consumer, producer and admin from it) */
   kafka: Kafka;
-  /** the prover pool that does the work */
-  prover: Prover;
-  /** circuit instance this worker proves; jobs for another instance are dead-lettered */
-  instance: string;
+  /** a prover pool per epoch shape this worker proves (circuits/shapes name); jobs of another shape are dead-lettered */
+  provers: ReadonlyMap<string, Prover>;
+  /** jobs proven at once (default: the largest pool's size) */
+  concurrency?: number;
   /** consumer group shared by all prover workers (default `interop-prover`) */
   groupId?: string;
   /** name written into `provedBy` (default `<hostname>:<pid>`) */
@@ -45,15 +45,15 @@ const HEARTBEAT_MS = 3_000;
 
 /**
  * A member of the prover consumer group: takes jobs from `interop.proof-jobs` (key = epoch,
- * value `{ v: 1, epoch, instance, input }`), proves them on its {@link Prover}, publishes
- * `{ v: 1, epoch, proof, publicSignals, provedBy, ms }` to `interop.proofs`, and only then commits the job's offset.
+ * value `{ v: 2, epoch, shape, input }`), proves them on the {@link Prover} of the job's shape, publishes
+ * `{ v: 2, epoch, proof, publicSignals, provedBy, ms }` to `interop.proofs`, and only then commits the job's offset.
  * A worker that dies mid-proof therefore leaves its job uncommitted, and the group hands it to another member
  * after the rebalance. A job proven twice yields two proofs of one epoch, which the hub ignores (idempotent by
- * epoch). Invalid jobs (bad JSON, wrong version or instance, a witness the circuit rejects) go to
+ * epoch). Invalid jobs (bad JSON, wrong version, unknown keys or shape, a witness the circuit rejects) go to
  * `interop.dead-letter` with the reason and never stop the worker.
  *
  * @example
- * const worker = new ProofWorker({ kafka, prover, instance: 'prod' });
+ * const worker = new ProofWorker({ kafka, provers: new Map([['s4', s4Prover], ['l32', l32Prover]]) });
  * await worker.start();
  * // ... later
  * await worker.stop();
@@ -89,7 +89,7 @@ export class ProofWorker {
     await this.consumer.subscribe({ topic: jobsTopic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
-      partitionsConsumedConcurrently: o.prover.size,
+      partitionsConsumedConcurrently: o.concurrency ?? Math.max(1, ...[...o.provers.values()].map((p) => p.size)),
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
         const record: SourceRecord = {
           topic,
@@ -135,17 +135,18 @@ export class ProofWorker {
       return;
     }
     const job = parsed.data;
-    if (job.instance !== o.instance) {
-      const err = new ProofJobInvalidError(`instance ${job.instance}, this worker proves ${o.instance}`);
-      await this.deadLetter(record, 'WRONG_INSTANCE', err);
+    const prover = o.provers.get(job.shape);
+    if (!prover) {
+      const err = new ProofJobInvalidError(`shape ${job.shape}, this worker proves ${[...o.provers.keys()].join(', ')}`);
+      await this.deadLetter(record, 'WRONG_SHAPE', err);
       return;
     }
     o.onJob?.(job.epoch);
     // Keep the group membership alive through a long proof.
     const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
     try {
-      const { proof, publicSignals, ms } = await o.prover.prove(job.input);
-      const message: ProofMessage = { v: 1, epoch: job.epoch, proof, publicSignals, provedBy: this.workerId, ms };
+      const { proof, publicSignals, ms } = await prover.prove(job.input);
+      const message: ProofMessage = { v: 2, epoch: job.epoch, proof, publicSignals, provedBy: this.workerId, ms };
       await this.producer!.send({
         topic: o.proofsTopic ?? PROOFS_TOPIC,
         messages: [{ key: job.epoch.toString(), value: encodeProofMessage(message) }],
@@ -164,7 +165,7 @@ export class ProofWorker {
 
   /** Publishes the record to the dead-letter topic in the shape of libs/infra's deadLetterRecordSchema (v1). */
   private async deadLetter(record: SourceRecord, errorCode: string, err: unknown): Promise<void> {
-    // Capped: the reason may quote the record (a 600 KB instance name), and a dead letter above the broker's
+    // Capped: the reason may quote the record (a 600 KB shape name), and a dead letter above the broker's
     // message.max.bytes would crash the consumer (found by the chaos harness).
     const reason = (err instanceof Error ? err.message.split('\n')[0]! : String(err)).slice(0, 1_000);
     await this.producer!.send({

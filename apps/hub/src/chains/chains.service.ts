@@ -2,7 +2,7 @@ import { interopHubDomain, recoverChainRegistrationSigner } from '@interop/proto
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { getAddress, type Address, type Hash, type Hex, type TransactionReceipt } from 'viem';
 
-import { circuitParameters } from '../config/circuitParameters';
+import type { HubNetwork } from '../config/hubNetwork';
 import type { HubConfig } from '../config/hubConfig';
 import {
   ChainDuplicateError,
@@ -171,11 +171,11 @@ export class ChainsService implements OnApplicationBootstrap {
 }
 
 /** The registry settings from the config. */
-export function chainsSettings(config: HubConfig): ChainsSettings {
+export function chainsSettings(config: HubConfig, network: Pick<HubNetwork, 'sharedDepth'>): ChainsSettings {
   return {
     l1ChainId: config.L1_CHAIN_ID,
     hubAddress: config.L1_HUB_ADDRESS,
-    slotCapacity: 2 ** circuitParameters(config.CIRCUIT_INSTANCE).sharedDepth,
+    slotCapacity: 2 ** network.sharedDepth,
   };
 }
 

@@ -11,7 +11,7 @@ export const hubConfigSchema = z
     LOG_LEVEL: envSchemas.logLevel,
     L1_RPC_URL: envSchemas.rpcUrl,
     L1_CHAIN_ID: envSchemas.bigint.default(900n),
-    /** The L1 InteropHub (deployed with the verifier, SHARED_DEPTH and K of CIRCUIT_INSTANCE). */
+    /** The L1 InteropHub: its CHAIN_DEPTH, SHARED_DEPTH and active epoch shapes are read from it at boot. */
     L1_HUB_ADDRESS: envSchemas.address,
     /** Holds CHAIN_MANAGER_ROLE on the InteropHub: registers, pauses and resumes chains. */
     L1_ADMIN_PRIVATE_KEY: envSchemas.privateKey,
@@ -19,14 +19,27 @@ export const hubConfigSchema = z
     L1_SUBMITTER_PRIVATE_KEY: envSchemas.privateKey.optional(),
     /** Bearer token of the admin endpoints (approve, pause, resume). */
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
-    CIRCUIT_INSTANCE: z.enum(['test', 'prod']).default('prod'),
-    /** An epoch starts at the latest this long after the previous one when batches wait. */
-    EPOCH_INTERVAL_MS: envSchemas.positiveInt(10_000),
+    /**
+     * The epoch shapes this hub proves (circuits/shapes names, comma-separated; default: every shape there). Each
+     * must be built for the network's depths; the aggregator uses those that are also active on L1.
+     */
+    EPOCH_SHAPES: z
+      .string()
+      .regex(/^[a-z0-9]+(,[a-z0-9]+)*$/, 'must be comma-separated circuits/shapes names')
+      .optional(),
+    /**
+     * No epoch starts sooner than this after the previous one, unless the backlog exceeds every shape (0: an epoch
+     * starts as soon as a batch waits and the prover has room). More means fewer, fuller L1 transactions.
+     */
+    EPOCH_MIN_INTERVAL_MS: envSchemas.nonNegativeInt(0),
+    /** Epochs created but not settled at most: epoch n + 1 is proved while n is proved or settles. */
+    EPOCH_PIPELINE_DEPTH: envSchemas.positiveInt(2),
     /** Run the aggregator (epochs) in this process; off for an ingestion-only or API-only replica. */
     AGGREGATOR_ENABLED: envSchemas.boolean(true),
     /** Postgres advisory-lock key that elects the single active aggregator. */
     AGGREGATOR_LOCK_KEY: envSchemas.bigint.default(7_290_001n),
     PROVER_MODE: z.enum(['in-process', 'kafka']).default('in-process'),
+    /** Proofs at once: in-process worker threads, or (kafka) epochs handed to the prover workers at once. */
     PROVER_WORKERS: envSchemas.positiveInt(1),
     /** Longest wait for a proof before the epoch step is retried. */
     PROVER_TIMEOUT_MS: envSchemas.positiveInt(600_000),

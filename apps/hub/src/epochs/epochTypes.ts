@@ -1,7 +1,10 @@
 import { settledUpdateToJson, type SettledUpdate, type Update } from '@interop/protocol';
 import type { Hex } from 'viem';
 
-/** One update of an epoch as stored (Epoch.updates JSON) and sent to L1: the batch and its operator signature. */
+/**
+ * One update of an epoch as stored (Epoch.updates JSON): the batch, the chain root after it and the operator's
+ * signature over both (SPEC "EIP-712"; L1 checks the signature of each chain's last group).
+ */
 export type EpochUpdate = SettledUpdate & { signature: Hex };
 
 export type EpochStatus = 'created' | 'proving' | 'proved' | 'submitted' | 'settled' | 'failed';
@@ -11,7 +14,10 @@ export type EpochRecord = {
   number: bigint;
   prevRoot: Hex;
   root: Hex;
-  commitment: Hex;
+  /** L1 id of the epoch shape (SPEC "Epoch shape"). */
+  shapeId: number;
+  /** The epoch data commitment, the proof's first public signal (bytes32). */
+  dataCommitment: Hex;
   updates: EpochUpdate[];
   status: EpochStatus;
   proof: unknown;
@@ -21,6 +27,7 @@ export type EpochRecord = {
   l1Block: bigint | null;
   gasUsed: bigint | null;
   provingMs: number | null;
+  lastError: string | null;
   createdAt: Date;
   settledAt: Date | null;
   publishedAt: Date | null;
@@ -47,6 +54,7 @@ export function updateFromJson(j: unknown): EpochUpdate {
     chainId: BigInt(o.chainId!),
     batchNumber: BigInt(o.batchNumber!),
     batchRoot: o.batchRoot as Hex,
+    chainRoot: o.chainRoot as Hex,
     messageCount: Number(o.messageCount),
     firstBlock: BigInt(o.firstBlock!),
     lastBlock: BigInt(o.lastBlock!),

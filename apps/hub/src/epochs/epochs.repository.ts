@@ -8,8 +8,8 @@ import { updateFromJson, updateToJson, type EpochRecord, type EpochUpdate, type 
 /** The aggregator's Postgres I/O. */
 export interface EpochsStore {
   settledEpochs(): Promise<EpochRecord[]>;
-  /** The epoch in flight (created, proving, proved or submitted), if any. */
-  unfinishedEpoch(): Promise<EpochRecord | undefined>;
+  /** The epochs in flight (created, proving, proved or submitted), oldest first. */
+  unfinishedEpochs(): Promise<EpochRecord[]>;
   unpublishedEpochs(): Promise<EpochRecord[]>;
   lastEpochNumber(): Promise<bigint>;
   /** Received batches of active chains not in any epoch yet, oldest first. */
@@ -18,7 +18,8 @@ export interface EpochsStore {
     number: bigint;
     prevRoot: Hex;
     root: Hex;
-    commitment: Hex;
+    shapeId: number;
+    dataCommitment: Hex;
     updates: EpochUpdate[];
     circuitInput: unknown;
   }): Promise<void>;
@@ -27,6 +28,14 @@ export interface EpochsStore {
   markSettled(number: bigint, s: { txHash: Hex; l1Block: bigint; gasUsed: bigint | null }): Promise<void>;
   markPublished(number: bigint): Promise<void>;
   recordError(number: bigint, message: string): Promise<void>;
+  /**
+   * Deletes the unsettled epochs numbered `from` and later and returns their batches to the waiting pool (one
+   * transaction); resolves with the deleted epochs. For an epoch L1 will never accept: its number is reused by the
+   * re-planned epoch (L1 numbers epochs consecutively).
+   */
+  abandonFrom(from: bigint): Promise<EpochRecord[]>;
+  /** Marks a chain flagged (its batches are no longer planned nor ingested). */
+  flagChain(chainId: bigint): Promise<void>;
   findEpoch(number: bigint): Promise<EpochRecord | undefined>;
   latestSettled(): Promise<EpochRecord | undefined>;
 }
@@ -36,7 +45,8 @@ function toRecord(r: Epoch): EpochRecord {
     number: r.number,
     prevRoot: r.prevRoot as Hex,
     root: r.root as Hex,
-    commitment: r.commitment as Hex,
+    shapeId: r.shapeId,
+    dataCommitment: r.dataCommitment as Hex,
     updates: (r.updates as unknown[]).map(updateFromJson),
     status: r.status,
     proof: r.proof,
@@ -46,6 +56,7 @@ function toRecord(r: Epoch): EpochRecord {
     l1Block: r.l1Block,
     gasUsed: r.gasUsed === null ? null : BigInt(r.gasUsed.toFixed()),
     provingMs: r.provingMs,
+    lastError: r.lastError,
     createdAt: r.createdAt,
     settledAt: r.settledAt,
     publishedAt: r.publishedAt,
@@ -63,12 +74,12 @@ export class EpochsRepository implements EpochsStore {
     );
   }
 
-  async unfinishedEpoch(): Promise<EpochRecord | undefined> {
-    const row = await this.prisma.epoch.findFirst({
+  async unfinishedEpochs(): Promise<EpochRecord[]> {
+    const rows = await this.prisma.epoch.findMany({
       where: { status: { in: ['created', 'proving', 'proved', 'submitted'] } },
       orderBy: { number: 'asc' },
     });
-    return row ? toRecord(row) : undefined;
+    return rows.map(toRecord);
   }
 
   async unpublishedEpochs(): Promise<EpochRecord[]> {
@@ -97,6 +108,7 @@ export class EpochsRepository implements EpochsStore {
         chainId: r.chainId,
         batchNumber: r.batchNumber,
         batchRoot: r.batchRoot as Hex,
+        chainRoot: r.chainRoot as Hex,
         messageCount: r.messageCount,
         firstBlock: r.firstBlock,
         lastBlock: r.lastBlock,
@@ -108,7 +120,8 @@ export class EpochsRepository implements EpochsStore {
     number: bigint;
     prevRoot: Hex;
     root: Hex;
-    commitment: Hex;
+    shapeId: number;
+    dataCommitment: Hex;
     updates: EpochUpdate[];
     circuitInput: unknown;
   }): Promise<void> {
@@ -118,18 +131,20 @@ export class EpochsRepository implements EpochsStore {
           number: e.number,
           prevRoot: e.prevRoot,
           root: e.root,
-          commitment: e.commitment,
+          shapeId: e.shapeId,
+          dataCommitment: e.dataCommitment,
           updates: e.updates.map(updateToJson),
           circuitInput: e.circuitInput as Prisma.InputJsonValue,
           status: 'created',
         },
       });
-      // Reserve the batches for this epoch; they become `aggregated` once it settles.
-      for (const u of e.updates) {
-        await tx.batch.update({
-          where: { chainId_batchNumber: { chainId: u.chainId, batchNumber: u.batchNumber } },
-          data: { epoch: e.number },
-        });
+      // Reserve the batches for this epoch (one statement); they become `aggregated` once it settles.
+      const reserved = await tx.batch.updateMany({
+        where: { OR: e.updates.map((u) => ({ chainId: u.chainId, batchNumber: u.batchNumber })), epoch: null },
+        data: { epoch: e.number },
+      });
+      if (reserved.count !== e.updates.length) {
+        throw new Error(`epoch ${e.number}: ${reserved.count} of ${e.updates.length} batches were free to reserve`);
       }
     });
   }
@@ -178,6 +193,24 @@ export class EpochsRepository implements EpochsStore {
 
   async recordError(number: bigint, message: string): Promise<void> {
     await this.prisma.epoch.update({ where: { number }, data: { lastError: message.slice(0, 2000) } });
+  }
+
+  async abandonFrom(from: bigint): Promise<EpochRecord[]> {
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.epoch.findMany({
+        where: { number: { gte: from }, status: { not: 'settled' } },
+        orderBy: { number: 'asc' },
+      });
+      if (rows.length === 0) return [];
+      const numbers = rows.map((r) => r.number);
+      await tx.batch.updateMany({ where: { epoch: { in: numbers }, status: 'received' }, data: { epoch: null } });
+      await tx.epoch.deleteMany({ where: { number: { in: numbers } } });
+      return rows.map(toRecord);
+    });
+  }
+
+  async flagChain(chainId: bigint): Promise<void> {
+    await this.prisma.chain.update({ where: { chainId }, data: { status: 'flagged' } });
   }
 
   async findEpoch(number: bigint): Promise<EpochRecord | undefined> {

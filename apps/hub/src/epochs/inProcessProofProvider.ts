@@ -1,24 +1,32 @@
-import { circuitArtifacts, Prover, type CircuitInput, type CircuitInstance } from '@interop/prover';
+import { circuitArtifacts, Prover, type CircuitInput } from '@interop/prover';
 
 import type { EpochProof, ProofProvider } from './proofProvider';
 
-/** PROVER_MODE=in-process: libs/prover's worker-thread pool, started on the first proof. */
+/**
+ * PROVER_MODE=in-process: libs/prover's worker-thread pool, one per shape, started on the shape's first proof.
+ * `capacity` is the pool size: with one worker a proof uses every core, with more each proves on its own thread.
+ */
 export class InProcessProofProvider implements ProofProvider {
-  private prover: Prover | undefined;
+  private readonly provers = new Map<string, Prover>();
 
-  constructor(
-    private readonly instance: CircuitInstance,
-    private readonly workers: number,
-  ) {}
+  constructor(private readonly workers: number) {}
 
-  async prove(_epoch: bigint, input: CircuitInput): Promise<EpochProof> {
-    this.prover ??= new Prover({ artifacts: circuitArtifacts(this.instance), poolSize: this.workers });
-    const { proof, publicSignals, ms } = await this.prover.prove(input);
+  get capacity(): number {
+    return this.workers;
+  }
+
+  async prove(_epoch: bigint, shape: string, input: CircuitInput): Promise<EpochProof> {
+    let prover = this.provers.get(shape);
+    if (!prover) {
+      prover = new Prover({ artifacts: circuitArtifacts(shape), poolSize: this.workers });
+      this.provers.set(shape, prover);
+    }
+    const { proof, publicSignals, ms } = await prover.prove(input);
     return { proof, publicSignals, ms };
   }
 
   async close(): Promise<void> {
-    await this.prover?.close();
-    this.prover = undefined;
+    await Promise.all([...this.provers.values()].map((p) => p.close()));
+    this.provers.clear();
   }
 }

@@ -7,7 +7,7 @@ import {
   publishDeadLetter,
   type DeadLetterProducer,
 } from '@interop/infra';
-import { encodeProofJob, proofMessageSchema, type CircuitInput, type CircuitInstance } from '@interop/prover';
+import { encodeProofJob, proofMessageSchema, type CircuitInput } from '@interop/prover';
 import type { Consumer } from 'kafkajs';
 
 import type { EpochProof, ProofProvider } from './proofProvider';
@@ -15,7 +15,8 @@ import type { EpochProof, ProofProvider } from './proofProvider';
 export type KafkaProofProviderOptions = {
   brokers: string[];
   groupId: string;
-  instance: CircuitInstance;
+  /** Epochs proved at once by the prover workers (the aggregator starts no more). */
+  capacity: number;
   jobsTopic: string;
   proofsTopic: string;
   /** Where a record on the proofs topic that is not a proof message goes, with its reason. */
@@ -28,8 +29,7 @@ type Waiter = { input: CircuitInput; resolve: (p: EpochProof) => void };
 
 /**
  * PROVER_MODE=kafka: publishes the job to `interop.proof-jobs` (key = epoch) and waits for a proof of that epoch on
- * `interop.proofs` whose public signals are the job's roots and commitment (so a stale proof of an older attempt
- * cannot be taken). Idempotent by epoch: a second proof of the same epoch is ignored. The hub listens with a group
+ * `interop.proofs` whose public signals are the job's (so a stale proof of an older attempt cannot be taken). Idempotent by epoch: a second proof of the same epoch is ignored. The hub listens with a group
  * of its own per process, so it sees every proof; a job lost with a crash is simply published again on restart. A
  * record that is not a proof message at all (not JSON, wrong schema) is dead-lettered with its reason.
  */
@@ -43,7 +43,11 @@ export class KafkaProofProvider implements ProofProvider {
     private readonly options: KafkaProofProviderOptions,
   ) {}
 
-  async prove(epoch: bigint, input: CircuitInput): Promise<EpochProof> {
+  get capacity(): number {
+    return this.options.capacity;
+  }
+
+  async prove(epoch: bigint, shape: string, input: CircuitInput): Promise<EpochProof> {
     await this.start();
     const result = new Promise<EpochProof>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -60,11 +64,7 @@ export class KafkaProofProvider implements ProofProvider {
         },
       });
     });
-    await this.producer.send(
-      this.options.jobsTopic,
-      epoch,
-      encodeProofJob({ v: 1, epoch, instance: this.options.instance, input }),
-    );
+    await this.producer.send(this.options.jobsTopic, epoch, encodeProofJob({ v: 2, epoch, shape, input }));
     return result;
   }
 
@@ -128,12 +128,12 @@ export class KafkaProofProvider implements ProofProvider {
     }
     const parsed = result.data;
     const waiter = this.waiters.get(parsed.epoch);
-    const [oldRoot, newRoot, commitment] = parsed.publicSignals;
+    const [dataCommitment, challenge, evaluation] = parsed.publicSignals;
     if (
       !waiter ||
-      oldRoot !== waiter.input.oldRoot ||
-      newRoot !== waiter.input.newRoot ||
-      commitment !== waiter.input.commitment
+      dataCommitment !== waiter.input.dataCommitment ||
+      challenge !== waiter.input.challenge ||
+      evaluation !== waiter.input.evaluation
     ) {
       return undefined; // a proof of another attempt or epoch, or a duplicate: nothing to do
     }

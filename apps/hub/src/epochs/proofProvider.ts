@@ -5,7 +5,10 @@ export type EpochProof = { proof: Groth16Proof; publicSignals: PublicSignals; ms
 
 /** Proves epochs: in-process worker threads or remote prover workers over Kafka (PROVER_MODE). */
 export interface ProofProvider {
-  prove(epoch: bigint, input: CircuitInput): Promise<EpochProof>;
+  /** How many epochs it proves at once (the aggregator starts no more). */
+  readonly capacity: number;
+  /** Proves `epoch` with the circuit of shape `shape` (circuits/shapes/<shape>.json). */
+  prove(epoch: bigint, shape: string, input: CircuitInput): Promise<EpochProof>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,12 @@
-import { interopHubDomain, recoverBatchRootSigner, signBatchRoot, type BatchRootCommitment } from '@interop/protocol';
+import {
+  batchRootTypes,
+  interopHubDomain,
+  recoverBatchRootSigner,
+  signBatchRoot,
+  type BatchRootCommitment,
+} from '@interop/protocol';
 import { SECP256K1_HALF_ORDER } from '@interop/protocol/eip712/batchRootDigest';
-import { keccak256, toHex, type Hex } from 'viem';
+import { keccak256, recoverTypedDataAddress, toHex, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
 import { BatchRootSigner } from './batchRootSigner';
@@ -15,6 +21,7 @@ function commitment(batchNumber: bigint): BatchRootCommitment {
     chainId: 901n,
     batchNumber,
     batchRoot: keccak256(toHex(batchNumber)),
+    chainRoot: toHex(batchNumber + 1000n, { size: 32 }),
     messageCount: 2,
     firstBlock: batchNumber * 10n,
     lastBlock: batchNumber * 10n + 9n,
@@ -42,10 +49,18 @@ describe('BatchRootSigner (libsecp256k1)', () => {
     expect(s <= SECP256K1_HALF_ORDER).toBe(true);
     const flippedV = sig.slice(130) === '1b' ? '1c' : '1b';
     const twin: Hex = `${sig.slice(0, 66)}${toHex(N - s, { size: 32 }).slice(2)}${flippedV}` as Hex;
-    // viem recovers the operator from the twin (no low-s rule) ...
-    expect((await recoverBatchRootSigner(domain, c, twin)).toLowerCase()).toBe(OPERATOR);
-    // ... L1 would revert on it, so the hub refuses it.
+    // Plain ecrecover (viem) recovers the operator from the twin (it has no low-s rule) ...
+    const plain = await recoverTypedDataAddress({
+      domain,
+      types: batchRootTypes,
+      primaryType: 'BatchRoot',
+      message: c,
+      signature: twin,
+    });
+    expect(plain.toLowerCase()).toBe(OPERATOR);
+    // ... L1 would revert on it, so the hub refuses it, as does libs/protocol's recovery.
     expect(signer.recover(c, twin)).toBeUndefined();
+    await expect(recoverBatchRootSigner(domain, c, twin)).rejects.toThrow(/low s/);
   });
 
   it('returns undefined for malformed signatures', () => {

@@ -34,6 +34,7 @@ type BatchRow = {
   chain_id: bigint;
   batch_number: bigint;
   batch_root: string;
+  chain_root: string;
   message_count: number;
   first_block: bigint;
   last_block: bigint;
@@ -85,7 +86,7 @@ class PrismaIngestionTx implements IngestionTx {
     const chainRows = await this.tx.$queryRaw<Array<{ chain_id: bigint; status: string; operator: string }>>`
       SELECT chain_id, status::text AS status, operator FROM chains WHERE chain_id = ANY(${ids}::bigint[])`;
     const batchRows = await this.tx.$queryRaw<BatchRow[]>`
-      SELECT chain_id, batch_number, batch_root, message_count, first_block, last_block, signature,
+      SELECT chain_id, batch_number, batch_root, chain_root, message_count, first_block, last_block, signature,
              status::text AS status
       FROM batches
       WHERE (chain_id, batch_number) IN (
@@ -106,6 +107,7 @@ class PrismaIngestionTx implements IngestionTx {
         chainId: BigInt(r.chain_id),
         batchNumber: BigInt(r.batch_number),
         batchRoot: r.batch_root,
+        chainRoot: r.chain_root,
         messageCount: Number(r.message_count),
         firstBlock: BigInt(r.first_block),
         lastBlock: BigInt(r.last_block),
@@ -126,10 +128,12 @@ class PrismaIngestionTx implements IngestionTx {
     if (w.inserts.length > 0) {
       const b = w.inserts;
       await tx.$executeRaw`
-        INSERT INTO batches (chain_id, batch_number, batch_root, message_count, first_block, last_block, signature, status)
+        INSERT INTO batches (chain_id, batch_number, batch_root, chain_root, message_count, first_block, last_block,
+                             signature, status)
         SELECT * FROM unnest(
           ${text(b.map((x) => x.chainId))}::bigint[], ${text(b.map((x) => x.batchNumber))}::bigint[],
-          ${b.map((x) => x.batchRoot)}::text[], ${text(b.map((x) => x.messageCount))}::int[],
+          ${b.map((x) => x.batchRoot)}::text[], ${b.map((x) => x.chainRoot)}::text[],
+          ${text(b.map((x) => x.messageCount))}::int[],
           ${text(b.map((x) => x.firstBlock))}::bigint[], ${text(b.map((x) => x.lastBlock))}::bigint[],
           ${b.map((x) => x.signature)}::text[], ${b.map((x) => x.status)}::batch_status[])`;
     }

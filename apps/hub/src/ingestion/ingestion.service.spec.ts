@@ -70,6 +70,8 @@ function commitment(batchNumber: bigint, rootByte = 'aa', chainId = 901n): Batch
     chainId,
     batchNumber,
     batchRoot: hex(`0x${rootByte.repeat(32)}`),
+    // A field element (canonical) standing in for the chain root after this batch.
+    chainRoot: hex(`0x${(batchNumber + 1n).toString(16).padStart(64, '0')}`),
     messageCount: 2,
     firstBlock: batchNumber * 10n,
     lastBlock: batchNumber * 10n + 9n,
@@ -128,11 +130,15 @@ describe('IngestionService (fake store, real signatures)', () => {
     ]);
   });
 
-  it('ignores an identical duplicate and rejects other metadata for a known root', async () => {
+  it('ignores an identical duplicate and rejects another chain root or other metadata for a known root', async () => {
     await ingest(await signed(commitment(0n)));
     expect(await ingest(await signed(commitment(0n)))).toEqual({ kind: 'duplicate' });
     const other = { ...commitment(0n), messageCount: 3 };
     expect(await ingest(await signed(other))).toMatchObject({ kind: 'rejected', code: 'BATCH_CONFLICT' });
+    // The same root signed with another chain root after it is a conflict too (the first one stays).
+    const otherChainRoot = { ...commitment(0n), chainRoot: hex(`0x${'0f'.repeat(32)}`) };
+    expect(await ingest(await signed(otherChainRoot))).toMatchObject({ kind: 'rejected', code: 'BATCH_CONFLICT' });
+    expect(store.batches.get('901/0')!.chainRoot).toBe(commitment(0n).chainRoot);
     expect(store.chains.get(901n)!.status).toBe('active');
   });
 

@@ -5,6 +5,8 @@ export type StoredBatch = {
   chainId: bigint;
   batchNumber: bigint;
   batchRoot: string;
+  /** The chain root after the batch, as signed. */
+  chainRoot: string;
   messageCount: number;
   firstBlock: bigint;
   lastBlock: bigint;
@@ -172,6 +174,7 @@ export function planIngestion(
         continue;
       }
       if (
+        existing.chainRoot.toLowerCase() !== record.chainRoot.toLowerCase() ||
         existing.messageCount !== record.messageCount ||
         existing.firstBlock !== record.firstBlock ||
         existing.lastBlock !== record.lastBlock
@@ -179,7 +182,7 @@ export function planIngestion(
         reject(
           offset,
           'BATCH_CONFLICT',
-          `batch ${batchNumber} of chain ${chainId} is known with other metadata (messageCount/blocks)`,
+          `batch ${batchNumber} of chain ${chainId} is known with another chain root or other metadata (messageCount/blocks)`,
         );
         continue;
       }
@@ -193,6 +196,7 @@ export function planIngestion(
       chainId,
       batchNumber,
       batchRoot: record.batchRoot.toLowerCase(),
+      chainRoot: record.chainRoot.toLowerCase(),
       messageCount: record.messageCount,
       firstBlock: record.firstBlock,
       lastBlock: record.lastBlock,

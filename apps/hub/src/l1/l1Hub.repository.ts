@@ -1,4 +1,4 @@
-import { interopHubAbi } from '@interop/contracts';
+import { interopHubAbi, type SubmitRootArgs as SubmitRootArgsType } from '@interop/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   createPublicClient,
@@ -25,25 +25,14 @@ export type L1Chain = {
   nextBatchNumber: bigint;
 };
 
-/** One update as `submitRoot` takes it (struct Update in contracts/src/interfaces/IInteropTypes.sol). */
-export type L1Update = {
-  chainId: bigint;
-  batchNumber: bigint;
-  batchRoot: Hex;
-  messageCount: number;
-  firstBlock: bigint;
-  lastBlock: bigint;
-};
+/** Arguments of `InteropHub.submitRoot`, as libs/contracts `submitRootArgs` builds them. */
+export type SubmitRootArgs = SubmitRootArgsType;
 
-/** Arguments of `InteropHub.submitRoot`. */
-export type SubmitRootArgs = {
-  epoch: bigint;
-  prevRoot: Hex;
-  newRoot: Hex;
-  updates: L1Update[];
-  signatures: Hex[];
-  proof: { a: [bigint, bigint]; b: [[bigint, bigint], [bigint, bigint]]; c: [bigint, bigint] };
-};
+/** A shape registered and active on L1 (`getShape`). */
+export type L1Shape = { shapeId: number; groups: number; groupSize: number; verifier: Address };
+
+/** The network's tree depths, immutables of the InteropHub. */
+export type L1Depths = { chainDepth: number; sharedDepth: number };
 
 /** Where an epoch's `RootSubmitted` event is on L1. */
 export type RootSubmittedLog = { txHash: Hash; blockNumber: bigint };
@@ -135,13 +124,43 @@ export class L1HubRepository {
     });
   }
 
-  sendSubmitRoot(a: SubmitRootArgs): Promise<Hash> {
+  /** Sends `submitRoot` (gas estimation first: a revert surfaces as a viem error naming the custom error). */
+  sendSubmitRoot(args: SubmitRootArgs): Promise<Hash> {
     return this.submitter.writeContract({
       address: this.address,
       abi: interopHubAbi,
       functionName: 'submitRoot',
-      args: [a.epoch, a.prevRoot, a.newRoot, a.updates, a.signatures, a.proof],
+      args,
     });
+  }
+
+  /** `CHAIN_DEPTH` and `SHARED_DEPTH` of the InteropHub. */
+  async depths(): Promise<L1Depths> {
+    const [chainDepth, sharedDepth] = await Promise.all([
+      this.publicClient.readContract({ address: this.address, abi: interopHubAbi, functionName: 'CHAIN_DEPTH' }),
+      this.publicClient.readContract({ address: this.address, abi: interopHubAbi, functionName: 'SHARED_DEPTH' }),
+    ]);
+    return { chainDepth: Number(chainDepth), sharedDepth: Number(sharedDepth) };
+  }
+
+  /** The shapes active on L1, with their verifiers. */
+  async activeShapes(): Promise<L1Shape[]> {
+    const ids = await this.publicClient.readContract({
+      address: this.address,
+      abi: interopHubAbi,
+      functionName: 'activeShapeIds',
+    });
+    return Promise.all(
+      ids.map(async (id) => {
+        const s = await this.publicClient.readContract({
+          address: this.address,
+          abi: interopHubAbi,
+          functionName: 'getShape',
+          args: [id],
+        });
+        return { shapeId: Number(id), groups: Number(s.groups), groupSize: Number(s.groupSize), verifier: s.verifier };
+      }),
+    );
   }
 
   waitForReceipt(hash: Hash): Promise<TransactionReceipt> {

@@ -47,6 +47,23 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly epochsByShape = new Counter({
+    name: 'hub_epochs_created_total',
+    help: 'Epochs created, by epoch shape (circuits/shapes name)',
+    labelNames: ['shape'] as const,
+    registers: [this.registry],
+  });
+  readonly epochsAbandoned = new Counter({
+    name: 'hub_epochs_abandoned_total',
+    help: 'Unsettled epochs given up because L1 will never accept them (their batches are planned again)',
+    registers: [this.registry],
+  });
+  readonly chainRootMismatches = new Counter({
+    name: 'hub_chain_root_mismatches_total',
+    help: 'Batches whose signed chain root is not the root of their chain tree (the chain is flagged)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
   }

@@ -18,7 +18,9 @@ export type RootView = {
   epoch: string;
   root: string;
   prevRoot: string;
-  commitment: string;
+  /** L1 id of the epoch shape that proved it (groups * 2^16 + groupSize). */
+  shapeId: number;
+  dataCommitment: string;
   updates: Array<Record<string, string | number>>;
   proof: unknown;
   publicSignals: string[] | null;
@@ -34,7 +36,8 @@ function toRootView(e: EpochRecord): RootView {
     epoch: e.number.toString(),
     root: e.root,
     prevRoot: e.prevRoot,
-    commitment: e.commitment,
+    shapeId: e.shapeId,
+    dataCommitment: e.dataCommitment,
     updates: e.updates.map(updateToJson),
     proof: e.proof,
     publicSignals: e.publicSignals,

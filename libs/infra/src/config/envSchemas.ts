@@ -96,6 +96,8 @@ export const envSchemas = {
   }),
   /** A positive decimal integer that fits a JS number (counts, milliseconds). */
   positiveInt: (defaultValue: number) => z.coerce.number().int().positive().default(defaultValue),
+  /** A non-negative decimal integer that fits a JS number (0 allowed: "off", "at once"). */
+  nonNegativeInt: (defaultValue: number) => z.coerce.number().int().nonnegative().default(defaultValue),
   /** `true/false/1/0/yes/no`. */
   boolean: (defaultValue: boolean) =>
     z
