@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '@interop/infra';
+import { ConfigError, loadConfigOrExit } from '@interop/infra';
 
 import { bridgeConfigSchema } from './config/bridgeConfig';
 import { startBridge } from './startBridge';
@@ -9,6 +9,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  // CHAIN_DEPTH / SHARED_DEPTH that differ from L1's: one message naming them, as for any bad variable.
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`bridge failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

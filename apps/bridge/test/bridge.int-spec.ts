@@ -6,17 +6,28 @@ import { encodeFunctionData, parseEventLogs, type Address, type Hex } from 'viem
 import { privateKeyToAccount } from 'viem/accounts';
 
 import { fixtureAbi } from '../../../contracts/test/helpers/fixtures';
-import { A_ID, ADMIN_TOKEN, api, B_ID, BridgeNetwork, waitFor, type MessageJson, type SentMessage } from './harness';
+import {
+  A_ID,
+  ADMIN_TOKEN,
+  api,
+  B_ID,
+  BridgeNetwork,
+  REAL_PROOFS,
+  waitFor,
+  type MessageJson,
+  type SentMessage,
+} from './harness';
 
 jest.setTimeout(600_000);
 
 const RELAYER_2_KEY = ANVIL_PRIVATE_KEYS[8];
 
 /**
- * The bridge against real parts: Kafka, a scratch Postgres, three anvil nodes with the real contracts, epochs
- * settled on L1 with real Groth16 proofs. The test publishes records as the chain apps and the hub would.
+ * The bridge against real parts: Kafka, a scratch Postgres, three anvil nodes with the real contracts at production
+ * depths, epochs of shape s4 settled on L1 (with real Groth16 proofs when circuits/build/s4 exists, see the harness's
+ * REAL_PROOFS). The test publishes records as the chain apps and the hub would.
  */
-describe('bridge (real Kafka, Postgres, anvil, proofs)', () => {
+describe(`bridge (real Kafka, Postgres, anvil; ${REAL_PROOFS ? 'real s4 proofs' : 'ExpectInputs verifier, s4 not built'})`, () => {
   const net = new BridgeNetwork();
   let bridge: BootstrapHttpAppReturnType | undefined;
   let second: BootstrapHttpAppReturnType | undefined;
@@ -66,6 +77,15 @@ describe('bridge (real Kafka, Postgres, anvil, proofs)', () => {
     await second?.app.close();
     await bridge?.app.close();
     await net.stop();
+  });
+
+  it('refuses to start with tree depths other than the L1 InteropHub, naming the variable', async () => {
+    await expect(net.startBridge({ depths: { ...net.config.depths, chainDepth: 16 } })).rejects.toThrow(
+      /CHAIN_DEPTH: is 16, but the L1 InteropHub 0x[0-9a-fA-F]{40} has CHAIN_DEPTH\(\) = 20/,
+    );
+    await expect(net.startBridge({ depths: { ...net.config.depths, sharedDepth: 9 } })).rejects.toThrow(
+      /SHARED_DEPTH: is 9, but .* has SHARED_DEPTH\(\) = 10/,
+    );
   });
 
   it('quotes exactly what the source InteropCenter charges, and manages fee policies (admin)', async () => {
@@ -346,26 +366,35 @@ describe('bridge (real Kafka, Postgres, anvil, proofs)', () => {
     expect(reconcile.mismatches).toEqual([]);
   });
 
-  it('dead-letters a malformed record and a shared root that does not replay, and keeps consuming', async () => {
+  it('dead-letters a malformed record and shared roots that do not replay, and keeps consuming', async () => {
     await net.producer.send(net.config.TOPIC_MESSAGES, A_ID, '{"v":1,"broken"');
     const m = await net.sendCall(A_ID, B_ID, recorder, recordCall('0xffff'));
     const update = await net.publishBatch([m]);
     const real = await net.settle([update], false);
-    // A forged record of the same epoch first: its root is not what its updates give.
+    // Forged records of the same epoch first: a root that is not what its updates give, and the right root with a
+    // chain root its operator did not sign (the previous shared root: a canonical field element, not A's tree).
     await net.publishRoot({ ...real, root: `0x${'12'.repeat(32)}` });
+    await net.publishRoot({ ...real, updates: real.updates.map((u) => ({ ...u, chainRoot: real.prevRoot })) });
     await net.publishRoot(real);
     await until(m.id, 'executed');
     const { readTopic } = await import('@interop/infra/testing/kafkaReadTopic');
     const dead = await readTopic({
       brokers: net.brokers,
       topic: net.config.TOPIC_DEAD_LETTER,
-      until: (r) => r.length >= 2,
+      until: (r) => r.length >= 3,
     });
-    const letters = dead.map((r) => JSON.parse(r.value!.toString()) as { errorCode: string; sourceTopic: string });
+    const letters = dead.map(
+      (r) => JSON.parse(r.value!.toString()) as { errorCode: string; sourceTopic: string; reason: string },
+    );
     expect(letters).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ errorCode: 'MALFORMED_JSON', sourceTopic: net.config.TOPIC_MESSAGES }),
         expect.objectContaining({ errorCode: 'SHARED_ROOT_INVALID', sourceTopic: net.config.TOPIC_SHARED_ROOTS }),
+        expect.objectContaining({
+          errorCode: 'CHAIN_ROOT_MISMATCH',
+          sourceTopic: net.config.TOPIC_SHARED_ROOTS,
+          reason: expect.stringContaining(`update 0 (chain ${A_ID}, batch ${update.batchNumber}) carries chainRoot`),
+        }),
       ]),
     );
     const docs = await api('GET', `${bridge!.url}/docs-json`);

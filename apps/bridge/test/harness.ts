@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 
 import {
-  aggregationVerifierTestAbi,
-  aggregationVerifierTestBytecode,
-  deployContract,
+  deployAggregationVerifier,
   deployInteropHub,
   deployL2Stack,
   interopCenterAbi,
   interopHandlerAbi,
   interopHubAbi,
   nativeTokenVaultAbi,
+  submitRootArgs,
+  type SolidityProofArgs,
 } from '@interop/contracts';
 import { KafkaProducerService, loadConfig, type BootstrapHttpAppReturnType } from '@interop/infra';
 import { createScratchDatabase, type ScratchDatabase } from '@interop/infra/prisma/createScratchDatabase';
@@ -19,25 +20,26 @@ import { uniqueKafkaName } from '@interop/infra/testing/kafkaNames';
 import {
   AggregationState,
   BatchTree,
+  fieldToBytes32,
   interopHubDomain,
   messageLeaf,
   messageRecordToJson,
+  PRODUCTION_DEPTHS,
+  PRODUCTION_SHAPES,
   SHARED_ROOT_RECORD_KEY,
+  shapeId,
   sharedRootRecordToJson,
   signBatchRoot,
-  TEST_CHAIN_DEPTH,
-  TEST_K,
-  TEST_SHAPE,
-  TEST_SHARED_DEPTH,
   type InteropMessage,
   type SettledUpdate,
   type SharedRootRecord,
 } from '@interop/protocol';
-import { ensureTestCircuit } from '@interop/prover/testing/ensureTestCircuit';
+import { buildCircuitInput, circuitArtifacts, Prover, toSolidityProof } from '@interop/prover';
+import { ensureCircuits } from '@interop/prover/testing/ensureCircuits';
 import { parseEventLogs, toHex, type Address, type Hex } from 'viem';
 
-import { deployFixture } from '../../../contracts/test/helpers/fixtures';
-import { proveStep } from '../../../contracts/test/helpers/realProof';
+import { NO_PROOF } from '../../../contracts/test/helpers/epochs';
+import { deployFixture, fixtureAbi } from '../../../contracts/test/helpers/fixtures';
 import { startTestChain, type TestChain } from '../../../contracts/test/helpers/testChain';
 import { migrate } from '../../../scripts/migrate';
 import { bridgeConfigSchema, type BridgeConfig } from '../src/config/bridgeConfig';
@@ -60,16 +62,31 @@ export const FEE_PARAMS = {
   exchangeRateE18: 10n ** 18n,
 };
 
+/** The epoch shape the test hub settles with (production `s4`: 2 groups of 2 batches). */
+export const SHAPE = PRODUCTION_SHAPES.s4;
+/**
+ * Real Groth16 proofs of `s4` when its circuit is built (circuits/build/s4); otherwise L1's verifier of the shape is
+ * ExpectInputsVerifier, set before each epoch to libs/protocol's public signals: L1 still checks that its calldata
+ * gives exactly those signals (the binding), but no proof of the trees is made.
+ */
+export const REAL_PROOFS = ((a) => existsSync(a.wasm) && existsSync(a.zkey))(
+  circuitArtifacts('s4', { allowMissing: true }),
+);
+
+/** A batch as the chain app publishes it; the chain root after it is what `settle` adds (and signs). */
+export type BatchUpdate = Omit<SettledUpdate, 'chainRoot'>;
+
 /** A message as the chain app would publish it: with its source transaction and log position. */
 export type SentMessage = { message: InteropMessage; id: Hex; txHash: Hex; blockNumber: bigint; logIndex: number };
 
 export type L2 = TestChain & { center: Address; handler: Address; vault: Address };
 
 /**
- * A real network for bridge int tests: L1 (InteropHub with the test circuit's Groth16 verifier) and two L2s with
- * the real contracts, a scratch database, unique Kafka topics. The test plays the chain apps (batches, message
- * records, root imports) and the hub (aggregation with libs/protocol, real proofs, InteropHub.submitRoot,
- * shared-root records), as contracts/test/helpers do.
+ * A real network for bridge int tests, at production depths (SPEC "Depths"): L1 (InteropHub with the shape `s4`
+ * and its verifier, see REAL_PROOFS) and two L2s with the real contracts, a scratch database, unique Kafka topics.
+ * The test plays the chain apps (batches, message records, root imports) and the hub (aggregation with
+ * libs/protocol, chain roots signed by the operators, InteropHub.submitRoot, v2 shared-root records), as
+ * contracts/test/helpers do.
  */
 export class BridgeNetwork {
   l1!: TestChain;
@@ -79,8 +96,12 @@ export class BridgeNetwork {
   producer!: KafkaProducerService;
   config!: BridgeConfig;
   readonly brokers = requireKafkaBrokers();
-  readonly state = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH });
+  /** The aggregation state of the settled epochs (what the hub holds). */
+  state = new AggregationState(PRODUCTION_DEPTHS);
   epoch = 0n;
+  /** L1 verifier of SHAPE (the real one, or ExpectInputsVerifier). */
+  verifier!: Address;
+  private prover: Prover | undefined;
   private readonly nextBatch = new Map<bigint, bigint>();
 
   l2(id: number): L2 {
@@ -88,22 +109,22 @@ export class BridgeNetwork {
   }
 
   async start(prefix: string): Promise<void> {
-    await ensureTestCircuit('test');
+    if (REAL_PROOFS) {
+      const { s4 } = await ensureCircuits(['s4']);
+      this.prover = new Prover({ artifacts: s4!, poolSize: 1 });
+    }
     this.db = await createScratchDatabase(`it_bridge_${prefix}`);
     await migrate(this.db.url, () => undefined);
     const [l1, a, b] = await Promise.all([startTestChain(L1_ID), startTestChain(A_ID), startTestChain(B_ID)]);
     this.l1 = l1;
     const l1Clients = { walletClient: this.l1.wallets[0]!, publicClient: this.l1.publicClient };
-    const { address: verifier } = await deployContract(l1Clients, {
-      abi: aggregationVerifierTestAbi,
-      bytecode: aggregationVerifierTestBytecode,
-      args: [],
-      name: 'AggregationVerifierTest',
-    });
+    this.verifier = REAL_PROOFS
+      ? (await deployAggregationVerifier(l1Clients, 's4')).address
+      : await deployFixture(this.l1.wallets[0]!, this.l1.publicClient, 'ExpectInputsVerifier');
     ({ address: this.hub } = await deployInteropHub(l1Clients, {
-      verifier,
-      sharedDepth: TEST_SHARED_DEPTH,
-      k: TEST_K,
+      sharedDepth: PRODUCTION_DEPTHS.sharedDepth,
+      chainDepth: PRODUCTION_DEPTHS.chainDepth,
+      shapes: [{ groups: SHAPE.k / SHAPE.groupSize, groupSize: SHAPE.groupSize, verifier: this.verifier }],
     }));
     for (const id of [A_ID, B_ID]) {
       const operator = this.l1.wallets[id === A_ID ? 1 : 2]!.account.address;
@@ -116,9 +137,11 @@ export class BridgeNetwork {
         }),
       });
     }
-    const depths = { batchDepth: 16, chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH };
     for (const chain of [a, b]) {
-      const stack = await deployL2Stack({ walletClient: chain.wallets[0]!, publicClient: chain.publicClient }, depths);
+      const stack = await deployL2Stack(
+        { walletClient: chain.wallets[0]!, publicClient: chain.publicClient },
+        PRODUCTION_DEPTHS,
+      );
       this.chains.set(chain.chainId, { ...chain, ...stack });
     }
     for (const [src, dst] of [
@@ -162,7 +185,6 @@ export class BridgeNetwork {
       CHAINS_JSON: JSON.stringify(chains),
       RELAYER_PRIVATE_KEY: ANVIL_PRIVATE_KEYS[7],
       ADMIN_TOKEN,
-      CIRCUIT_INSTANCE: 'test',
       RELAY_INTERVAL_MS: '150',
       BACKOFF_BASE_MS: '200',
       BACKOFF_MAX_MS: '1000',
@@ -177,6 +199,7 @@ export class BridgeNetwork {
   }
 
   async stop(): Promise<void> {
+    await this.prover?.close();
     await this.producer?.close();
     await Promise.all([this.l1?.stop(), ...[...this.chains.values()].map((c) => c.stop())]);
     await this.db?.drop();
@@ -279,7 +302,7 @@ export class BridgeNetwork {
   async publishBatch(
     sent: SentMessage[],
     tamper?: (m: InteropMessage, index: number) => InteropMessage,
-  ): Promise<SettledUpdate> {
+  ): Promise<BatchUpdate> {
     const src = sent[0]!.message.srcChainId;
     const batchNumber = this.nextBatch.get(src) ?? 0n;
     this.nextBatch.set(src, batchNumber + 1n);
@@ -335,42 +358,59 @@ export class BridgeNetwork {
   }
 
   /**
-   * Plays the hub: aggregates `updates` (at most K) into the next epoch, proves it with the real test circuit,
-   * settles it on L1 with the operators' signatures, imports the root into both handlers (the chain apps' job) and,
-   * unless `publish` is false, publishes the shared-root record.
+   * Plays the hub: aggregates `updates` (what SHAPE holds: at most 2 groups of 2) into the next epoch, has each batch
+   * signed by its operator with the chain root after it, proves the epoch (REAL_PROOFS) or sets the ExpectInputs
+   * verifier to its public signals, settles it on L1 (`submitRootArgs`: the last group of each chain signed), imports
+   * the root into both handlers (the chain apps' job) and, unless `publish` is false, publishes the v2 shared-root
+   * record (each update with its signed chain root).
    */
-  async settle(updates: SettledUpdate[], publish = true): Promise<SharedRootRecord> {
-    const step = this.state.clone().apply(updates, TEST_SHAPE);
-    const { proof } = await proveStep(step);
+  async settle(batches: BatchUpdate[], publish = true): Promise<SharedRootRecord> {
+    const after = this.state.clone();
+    const step = after.apply(batches, SHAPE);
     const domain = interopHubDomain(BigInt(L1_ID), this.hub);
-    const signatures = await Promise.all(
-      updates.map((u) => signBatchRoot(OPERATOR_KEYS[Number(u.chainId)]!, domain, u)),
+    const updates = batches.map((u, i): SettledUpdate => ({ ...u, chainRoot: fieldToBytes32(step.chainRoots[i]!) }));
+    const metadata = await Promise.all(
+      updates.map(async (u) => ({
+        messageCount: u.messageCount,
+        firstBlock: u.firstBlock,
+        lastBlock: u.lastBlock,
+        signature: await signBatchRoot(OPERATOR_KEYS[Number(u.chainId)]!, domain, u),
+      })),
     );
+    let proof: SolidityProofArgs = NO_PROOF;
+    if (this.prover) {
+      const input = buildCircuitInput(step.witnesses, step.oldRoot, step.publicSignals);
+      proof = toSolidityProof((await this.prover.prove(input)).proof);
+    } else {
+      const s = step.publicSignals;
+      await this.write(this.l1, {
+        address: this.verifier,
+        abi: fixtureAbi('ExpectInputsVerifier'),
+        functionName: 'expect',
+        args: [[s.dataCommitment, s.challenge, s.evaluation]],
+      });
+    }
     const epoch = this.epoch + 1n;
-    const b32 = (x: bigint) => toHex(x, { size: 32 });
+    const id = shapeId(SHAPE);
     const hash = await this.write(this.l1, {
       address: this.hub,
       abi: interopHubAbi,
       functionName: 'submitRoot',
-      args: [
+      args: submitRootArgs({
         epoch,
-        b32(step.oldRoot),
-        b32(step.newRoot),
-        updates.map(({ chainId, batchNumber, batchRoot, messageCount, firstBlock, lastBlock }) => ({
-          chainId,
-          batchNumber,
-          batchRoot,
-          messageCount,
-          firstBlock,
-          lastBlock,
-        })),
-        signatures,
+        shapeId: id,
+        prevRoot: step.oldRoot,
+        newRoot: step.newRoot,
+        dataCommitment: step.publicSignals.dataCommitment,
+        groups: step.groups,
+        metadata,
         proof,
-      ],
+      }),
     });
     const receipt = await this.l1.publicClient.getTransactionReceipt({ hash });
-    this.state.apply(updates, TEST_K);
+    this.state = after;
     this.epoch = epoch;
+    const b32 = (x: bigint) => toHex(x, { size: 32 });
     for (const chain of this.chains.values()) {
       await this.write(chain, {
         address: chain.handler,
@@ -383,7 +423,8 @@ export class BridgeNetwork {
       epoch,
       prevRoot: b32(step.oldRoot),
       root: b32(step.newRoot),
-      commitment: b32(step.commitment),
+      shapeId: id,
+      dataCommitment: b32(step.publicSignals.dataCommitment),
       updates,
       l1TxHash: hash,
       l1BlockNumber: receipt.blockNumber,

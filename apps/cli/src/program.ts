@@ -150,7 +150,7 @@ export function buildProgram(
     .command('verify')
     .description('verify a proof file offline: inclusion under the shared root, and the Groth16 proof of that root')
     .argument('<file>', 'a file written by `interop proof export`')
-    .option('--vkey <file>', 'verification key (default: circuits/keys/<instance>.vkey.json)')
+    .option('--vkey <file>', "verification key of the epoch's shape (default: circuits/keys/<shape>.vkey.json)")
     .action((file: string, o: { vkey?: string }) => go((ctx) => proofVerify(ctx, file, o)));
 
   const fees = program.command('fees').description('fee accounting (admin)');

@@ -108,17 +108,21 @@ describe('interop CLI (e2e, devnet)', () => {
   it('proof export + verify offline; a tampered message or Groth16 proof is refused', async () => {
     const file = path.join(dir, 'proof.json');
     ok(await cli(['proof', 'export', bridgedId, '--out', file]));
-    // Offline: no env file, no URLs, nothing but the file and the verification key.
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      shape: { name: string };
+      inclusion: { message: { amount: string } };
+      epoch: { proof: { pi_a: string[] }; updates: Array<{ batchRoot: string }> };
+    };
+    // Offline: no env file, no URLs, nothing but the file and the verification key of the epoch's shape.
     const verified = ok(
-      await runCli(['proof', 'verify', file, '--vkey', path.join(ROOT, 'circuits/keys/test.vkey.json')], {}),
+      await runCli(
+        ['proof', 'verify', file, '--vkey', path.join(ROOT, `circuits/keys/${doc.shape.name}.vkey.json`)],
+        {},
+      ),
     );
     expect(verified.stdout).toMatch(new RegExp(`^ok: message ${bridgedId} \\(901 -> 902\\)`, 'm'));
     expect(verified.stdout).toContain('Groth16 proof');
 
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
-      inclusion: { message: { amount: string } };
-      epoch: { proof: { pi_a: string[] }; updates: Array<{ batchRoot: string }> };
-    };
     const tampered = (name: string, change: (d: typeof doc) => void): string => {
       const copy = JSON.parse(JSON.stringify(doc)) as typeof doc;
       change(copy);

@@ -2,14 +2,8 @@ import { existsSync } from 'node:fs';
 import type { AggregationStepResult, PRODUCTION_SHAPES } from '@interop/protocol';
 // The shape-aware circuit API of libs/prover (circuitArtifacts(shapeName), ensureCircuits(names?)): the only place
 // the contracts tests and the gas bench touch the circuit build.
-import {
-  buildCircuitInput,
-  circuitArtifacts,
-  ensureCircuits,
-  Prover,
-  toSolidityProof,
-  type SolidityProof,
-} from '@interop/prover';
+import { buildCircuitInput, circuitArtifacts, Prover, toSolidityProof, type SolidityProof } from '@interop/prover';
+import { ensureCircuits } from '@interop/prover/testing/ensureCircuits';
 
 /** A production epoch shape by name (circuits/shapes/<name>.json). */
 export type ShapeName = keyof typeof PRODUCTION_SHAPES;
@@ -32,10 +26,6 @@ export type ShapeProver = {
  * take seconds).
  */
 export async function shapeProver(shape: ShapeName): Promise<ShapeProver> {
-  // Until libs/prover exports the shape-aware build, say so instead of failing with "not a function".
-  if (typeof ensureCircuits !== 'function') {
-    throw new Error(`libs/prover exports no ensureCircuits yet: cannot build or find the circuit of shape ${shape}`);
-  }
   await ensureCircuits([shape]);
   const prover = new Prover({ artifacts: circuitArtifacts(shape), poolSize: 1 });
   return {

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { TEST_CHAIN_DEPTH, TEST_GROUP_SIZE, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
+import { PRODUCTION_DEPTHS, PRODUCTION_SHAPES } from '@interop/protocol';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 
 import { circuitArtifacts } from './circuitArtifacts';
@@ -13,7 +13,7 @@ import { encodeProofJob, proofMessageSchema } from './proofMessages';
 import { ProofWorker } from './proofWorker';
 import { Prover } from './prover';
 import { repoRoot } from './repoRoot';
-import { ensureTestCircuit } from './testing/ensureTestCircuit';
+import { ensureCircuits } from './testing/ensureCircuits';
 import { releaseSnarkjs } from './testing/releaseSnarkjs';
 import { sampleSteps } from './testing/sampleSteps';
 import type { VerificationKey } from './types';
@@ -28,13 +28,8 @@ const topics = {
   proofsTopic: `test.proofs.${run}`,
   deadLetterTopic: `test.dead-letter.${run}`,
 };
-const steps = sampleSteps({
-  chainDepth: TEST_CHAIN_DEPTH,
-  sharedDepth: TEST_SHARED_DEPTH,
-  k: TEST_K,
-  groupSize: TEST_GROUP_SIZE,
-  epochs: 6,
-});
+// Jobs of the small production shape (s4): the cheapest real proofs.
+const steps = sampleSteps({ ...PRODUCTION_DEPTHS, ...PRODUCTION_SHAPES.s4, epochs: 6 });
 
 type Received = { epoch: bigint; provedBy: string; valid: boolean };
 
@@ -57,7 +52,7 @@ async function until(what: string, check: () => boolean, ms = 120_000): Promise<
 
 beforeAll(async () => {
   if (!brokers) throw new Error('KAFKA_BROKERS is not set: start a broker with `scripts/infra/kafka.sh start`');
-  const artifacts = await ensureTestCircuit('test');
+  const artifacts = (await ensureCircuits(['s4'])).s4!;
   vkey = JSON.parse(readFileSync(artifacts.vkey, 'utf8')) as VerificationKey;
   kafka = new Kafka({ clientId: `prover-test-${run}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -107,7 +102,7 @@ async function produceJobs(epochs: number[], extra: { key: string; value: string
       ...epochs.map((e, i) => ({
         key: String(e),
         partition: i % 4,
-        value: encodeProofJob({ v: 1, epoch: BigInt(e), instance: 'test', input: steps[e - 1]!.input }),
+        value: encodeProofJob({ v: 2, epoch: BigInt(e), shape: 's4', input: steps[e - 1]!.input }),
       })),
       ...extra,
     ],
@@ -116,11 +111,10 @@ async function produceJobs(epochs: number[], extra: { key: string; value: string
 }
 
 function startWorker(workerId: string): ProofWorker {
-  const prover = new Prover({ artifacts: circuitArtifacts('test'), poolSize: 1 });
+  const prover = new Prover({ artifacts: circuitArtifacts('s4'), poolSize: 1 });
   const worker = new ProofWorker({
     kafka,
-    prover,
-    instance: 'test',
+    provers: new Map([['s4', prover]]),
     groupId: `provers-${run}`,
     workerId,
     sessionTimeoutMs: 6_000,
@@ -144,7 +138,7 @@ it('a worker killed mid-proof leaves its job to another member of the group', as
       cwd: repoRoot(),
       env: {
         ...process.env,
-        PROVER_INSTANCE: 'test',
+        PROVER_SHAPES: 's4',
         PROVER_GROUP_ID: `provers-${run}`,
         PROVER_ID: 'A',
         PROVER_SESSION_TIMEOUT_MS: '6000',
@@ -186,12 +180,20 @@ it('two members share the jobs, every proof verifies, invalid jobs are dead-lett
     [2, 3, 4, 5, 6],
     [
       { key: '99', value: 'not json' },
-      { key: '98', value: JSON.stringify({ v: 2, epoch: '98', instance: 'test', input: {} }) },
+      // A v1 job (`instance`), a job with an unknown key, and a job of a shape no worker proves.
+      { key: '98', value: JSON.stringify({ v: 1, epoch: '98', instance: 'test', input: {} }) },
+      { key: '97', value: JSON.stringify({ v: 2, epoch: '97', shape: 's4', input: {}, extra: 1 }) },
+      { key: '96', value: JSON.stringify({ v: 2, epoch: '96', shape: 'l64', input: {} }) },
     ],
   );
   await until('epochs 2..6 to be proven', () => [2n, 3n, 4n, 5n, 6n].every((e) => proofs.some((p) => p.epoch === e)));
-  await until('two dead letters', () => deadLetters.length >= 2);
+  await until('four dead letters', () => deadLetters.length >= 4);
   expect(proofs.every((p) => p.valid)).toBe(true);
   expect(new Set(proofs.map((p) => p.provedBy))).toEqual(new Set(['B', 'C']));
-  expect(deadLetters.map((d) => d.errorCode).sort()).toEqual(['MALFORMED_JSON', 'SCHEMA_VIOLATION']);
+  expect(deadLetters.map((d) => d.errorCode).sort()).toEqual([
+    'MALFORMED_JSON',
+    'SCHEMA_VIOLATION',
+    'SCHEMA_VIOLATION',
+    'WRONG_SHAPE',
+  ]);
 });

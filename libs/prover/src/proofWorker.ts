@@ -137,7 +137,9 @@ export class ProofWorker {
     const job = parsed.data;
     const prover = o.provers.get(job.shape);
     if (!prover) {
-      const err = new ProofJobInvalidError(`shape ${job.shape}, this worker proves ${[...o.provers.keys()].join(', ')}`);
+      const err = new ProofJobInvalidError(
+        `shape ${job.shape}, this worker proves ${[...o.provers.keys()].join(', ')}`,
+      );
       await this.deadLetter(record, 'WRONG_SHAPE', err);
       return;
     }

@@ -1,17 +1,17 @@
-// Proves real aggregation steps of the compiled test instance (built on demand by ensureTestCircuit).
+// Proves real aggregation steps of the production shape s4 (built on demand by ensureCircuits).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { TEST_CHAIN_DEPTH, TEST_GROUP_SIZE, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
+import { PRODUCTION_DEPTHS, PRODUCTION_SHAPES, publicSignalsList } from '@interop/protocol';
 
 import type { CircuitArtifacts } from './circuitArtifacts';
 import { ProverClosedError, ProverFailedError } from './errors';
 import { Prover } from './prover';
 import { repoRoot } from './repoRoot';
-import { ensureTestCircuit } from './testing/ensureTestCircuit';
+import { ensureCircuits } from './testing/ensureCircuits';
 import { releaseSnarkjs } from './testing/releaseSnarkjs';
 import { sampleSteps } from './testing/sampleSteps';
 import type { VerificationKey } from './types';
@@ -22,16 +22,10 @@ jest.setTimeout(20 * 60_000);
 let artifacts: CircuitArtifacts;
 let vkey: VerificationKey;
 let prover: Prover;
-const steps = sampleSteps({
-  chainDepth: TEST_CHAIN_DEPTH,
-  sharedDepth: TEST_SHARED_DEPTH,
-  k: TEST_K,
-  groupSize: TEST_GROUP_SIZE,
-  epochs: 4,
-});
+const steps = sampleSteps({ ...PRODUCTION_DEPTHS, ...PRODUCTION_SHAPES.s4, epochs: 4 });
 
 beforeAll(async () => {
-  artifacts = await ensureTestCircuit('test');
+  artifacts = (await ensureCircuits(['s4'])).s4!;
   vkey = JSON.parse(readFileSync(artifacts.vkey, 'utf8')) as VerificationKey;
   prover = new Prover({ artifacts, poolSize: 2 });
 });
@@ -42,10 +36,10 @@ afterAll(async () => {
 });
 
 describe('Prover + verifyAggregationProof', () => {
-  it('proves a step; the proof verifies with public signals [oldRoot, newRoot, commitment]', async () => {
+  it('proves a step; the proof verifies with public signals [dataCommitment, challenge, evaluation]', async () => {
     const step = steps[0]!;
     const { proof, publicSignals } = await prover.prove(step.input);
-    expect(publicSignals).toEqual([step.oldRoot, step.newRoot, step.commitment].map(String));
+    expect(publicSignals).toEqual(publicSignalsList(step.publicSignals));
     expect(await verifyAggregationProof(vkey, proof, publicSignals)).toBe(true);
 
     // Any public input changed: the proof no longer verifies, in TS ...
@@ -91,7 +85,7 @@ describe('Prover + verifyAggregationProof', () => {
     }, 20);
     try {
       const results = await Promise.all(steps.map((s) => prover.prove(s.input)));
-      results.forEach((r, i) => expect(r.publicSignals[1]).toBe(steps[i]!.newRoot.toString()));
+      results.forEach((r, i) => expect(r.publicSignals).toEqual(publicSignalsList(steps[i]!.publicSignals)));
       const checks = await Promise.all(results.map((r) => verifyAggregationProof(vkey, r.proof, r.publicSignals)));
       expect(checks).toEqual([true, true, true, true]);
     } finally {

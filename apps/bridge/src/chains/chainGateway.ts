@@ -25,6 +25,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 
 import { BRIDGE_CONFIG, type BridgeChain, type BridgeConfig } from '../config/bridgeConfig';
+import type { L1Depths } from '../config/checkL1Depths';
 import { ChainNotConfiguredError } from '../errors/bridgeErrors';
 
 /** `InteropHandler.MessageStatus` (matches the enum in contracts/src/InteropHandler.sol). */
@@ -153,6 +154,20 @@ export class ChainGateway {
       functionName: 'rootAt',
       args: [epoch],
     });
+  }
+
+  /**
+   * `InteropHub.CHAIN_DEPTH()` and `SHARED_DEPTH()` on L1 (immutables: the network's Poseidon tree depths), or
+   * undefined when L1_HUB_ADDRESS is not configured.
+   */
+  async l1Depths(): Promise<L1Depths | undefined> {
+    const address = this.config.L1_HUB_ADDRESS;
+    if (!address) return undefined;
+    const [chainDepth, sharedDepth] = await Promise.all([
+      this.l1.readContract({ address, abi: interopHubAbi, functionName: 'CHAIN_DEPTH' }),
+      this.l1.readContract({ address, abi: interopHubAbi, functionName: 'SHARED_DEPTH' }),
+    ]);
+    return { chainDepth: Number(chainDepth), sharedDepth: Number(sharedDepth) };
   }
 
   /** `NativeTokenVault(chain).lockedBalance(assetId)`. */

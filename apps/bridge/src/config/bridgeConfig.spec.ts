@@ -20,14 +20,21 @@ const env = {
 };
 
 describe('bridgeConfigSchema', () => {
-  it('parses CHAINS_JSON, defaults and the depths of the circuit instance', () => {
+  it('parses CHAINS_JSON, defaults and the production depths', () => {
     const config = loadConfig(bridgeConfigSchema, env);
     expect(config.PORT).toBe(3001);
     expect(config.CHAINS_JSON.map((c) => c.chainId)).toEqual([901n, 902n]);
     expect(config.depths).toEqual({ batchDepth: 16, chainDepth: 20, sharedDepth: 10 });
     expect(config.DEFAULT_SPLIT_BPS).toEqual([2000, 3000, 5000]);
-    const test = loadConfig(bridgeConfigSchema, { ...env, CIRCUIT_INSTANCE: 'test', CHAIN_DEPTH: '4' });
-    expect(test.depths).toEqual({ batchDepth: 16, chainDepth: 4, sharedDepth: 2 });
+    const other = loadConfig(bridgeConfigSchema, { ...env, CHAIN_DEPTH: '4', SHARED_DEPTH: '3', BATCH_DEPTH: '8' });
+    expect(other.depths).toEqual({ batchDepth: 8, chainDepth: 4, sharedDepth: 3 });
+  });
+
+  it('names a bad depth variable', () => {
+    const bad = (vars: Record<string, string>) => () => loadConfig(bridgeConfigSchema, { ...env, ...vars });
+    expect(bad({ CHAIN_DEPTH: 'twenty' })).toThrow(/CHAIN_DEPTH: must be a tree depth \(1-32\)/);
+    expect(bad({ SHARED_DEPTH: '0' })).toThrow(/SHARED_DEPTH: must be a tree depth \(1-32\)/);
+    expect(bad({ BATCH_DEPTH: '33' })).toThrow(/BATCH_DEPTH: must be a tree depth \(1-32\)/);
   });
 
   it('names bad variables with their reason', () => {

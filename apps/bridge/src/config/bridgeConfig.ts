@@ -1,5 +1,5 @@
 import { envSchemas, TOPICS } from '@interop/infra';
-import { PRODUCTION_DEPTHS, TEST_DEPTHS, type TreeDepths } from '@interop/protocol';
+import { PRODUCTION_DEPTHS, type TreeDepths } from '@interop/protocol';
 import type { Address } from 'viem';
 import { z } from 'zod';
 
@@ -11,12 +11,14 @@ const positiveInt = (defaultValue: number, max = Number.MAX_SAFE_INTEGER) =>
     .pipe(z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`))
     .default(defaultValue);
 
-const depth = z
-  .string()
-  .regex(/^\d{1,2}$/, 'must be a tree depth (1-32)')
-  .transform(Number)
-  .pipe(z.number().int().min(1).max(32))
-  .optional();
+/** A tree depth (1-32) with its production default (libs/protocol PRODUCTION_DEPTHS, SPEC "Depths"). */
+const depth = (defaultValue: number) =>
+  z
+    .string()
+    .regex(/^\d{1,2}$/, 'must be a tree depth (1-32)')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be a tree depth (1-32)').max(32, 'must be a tree depth (1-32)'))
+    .default(defaultValue);
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address');
 
@@ -93,7 +95,10 @@ export const bridgeConfigSchema = z
     LOG_LEVEL: envSchemas.logLevel,
     L1_RPC_URL: envSchemas.rpcUrl,
     L1_CHAIN_ID: envSchemas.bigint.default(900n),
-    /** When set, every shared root is checked against `InteropHub.rootAt(epoch)` before it is trusted. */
+    /**
+     * When set, every shared root is checked against `InteropHub.rootAt(epoch)` before it is trusted, and CHAIN_DEPTH /
+     * SHARED_DEPTH against the contract's immutables at boot (`checkL1Depths`).
+     */
     L1_HUB_ADDRESS: envSchemas.address.optional(),
     /** The hub's HTTP API (http(s) URL): the operator page reads chains and epochs from it through the bridge. */
     HUB_URL: z
@@ -114,22 +119,19 @@ export const bridgeConfigSchema = z
     BACKOFF_BASE_MS: positiveInt(1_000),
     BACKOFF_MAX_MS: positiveInt(300_000),
     DEFAULT_SPLIT_BPS: splitBps,
-    CIRCUIT_INSTANCE: z.enum(['test', 'prod']).default('prod'),
-    BATCH_DEPTH: depth,
-    CHAIN_DEPTH: depth,
-    SHARED_DEPTH: depth,
+    /** Keccak batch-tree depth (the L2 InteropHandlers' BATCH_DEPTH). */
+    BATCH_DEPTH: depth(PRODUCTION_DEPTHS.batchDepth),
+    /** Poseidon chain-tree depth; must be L1 InteropHub's CHAIN_DEPTH() (checked at boot with L1_HUB_ADDRESS). */
+    CHAIN_DEPTH: depth(PRODUCTION_DEPTHS.chainDepth),
+    /** Poseidon shared-tree depth; must be L1 InteropHub's SHARED_DEPTH() (checked at boot with L1_HUB_ADDRESS). */
+    SHARED_DEPTH: depth(PRODUCTION_DEPTHS.sharedDepth),
   })
   .refine((c) => c.BACKOFF_BASE_MS <= c.BACKOFF_MAX_MS, {
     message: 'must not exceed BACKOFF_MAX_MS',
     path: ['BACKOFF_BASE_MS'],
   })
   .transform(({ BATCH_DEPTH, CHAIN_DEPTH, SHARED_DEPTH, ...rest }) => {
-    const base = rest.CIRCUIT_INSTANCE === 'test' ? TEST_DEPTHS : PRODUCTION_DEPTHS;
-    const depths: TreeDepths = {
-      batchDepth: BATCH_DEPTH ?? base.batchDepth,
-      chainDepth: CHAIN_DEPTH ?? base.chainDepth,
-      sharedDepth: SHARED_DEPTH ?? base.sharedDepth,
-    };
+    const depths: TreeDepths = { batchDepth: BATCH_DEPTH, chainDepth: CHAIN_DEPTH, sharedDepth: SHARED_DEPTH };
     return { ...rest, depths };
   });
 

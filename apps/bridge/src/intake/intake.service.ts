@@ -17,8 +17,10 @@ export type IntakeOutcome =
  * The bridge's intake of `interop.messages` and `interop.shared-roots` (after the zod check at the Kafka edge).
  * Kafka is not trusted: message records are only grouped here, a batch's messages become relayable once all its
  * records hash into its root and a settled shared root includes exactly that root (see IntakeRepository); a shared
- * root is trusted only if replaying its updates over the previous settled root gives it, and (with L1_HUB_ADDRESS)
- * if L1's `InteropHub.rootAt(epoch)` is that root. A record at or below the consumer checkpoint is skipped.
+ * root is trusted only if replaying its updates over the previous settled root gives it and gives, after each update,
+ * the chain root its operator signed (the update's `chainRoot`), and (with L1_HUB_ADDRESS) if L1's
+ * `InteropHub.rootAt(epoch)` is that root; otherwise it is dead-lettered with the check's code. A record at or below
+ * the consumer checkpoint is skipped.
  */
 @Injectable()
 export class IntakeService {

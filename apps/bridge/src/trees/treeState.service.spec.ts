@@ -4,43 +4,59 @@ import {
   BatchTree,
   fieldToBytes32,
   messageLeaf,
-  TEST_DEPTHS,
+  PRODUCTION_DEPTHS,
   verifyInclusionProof,
   type InteropMessage,
   type SettledUpdate,
+  type Update,
 } from '@interop/protocol';
 import { sampleMessage } from '@interop/protocol/testing/fixtures';
 
-import { TreeStateService, type SettledEpoch } from './treeState.service';
+import { TreeStateService, updatesFromJson, type SettledEpoch } from './treeState.service';
 
 const A = 501n;
 const B = 502n;
 
-/** Two epochs made with libs/protocol as the hub would: epoch 1 = A#0 + B#0, epoch 2 = A#1. */
+const DEPTHS = PRODUCTION_DEPTHS;
+
+/**
+ * Three epochs made with libs/protocol as the hub would, in shape s4 (2 groups of 2): epoch 1 = A#0 + B#0 (two
+ * groups), epoch 2 = A#1, epoch 3 = A#2 + A#3 (one group: both in the aligned block [2, 4)).
+ */
 function epochs(): { settled: SettledEpoch[]; messages: InteropMessage[][] } {
-  const hub = new AggregationState(TEST_DEPTHS);
+  const hub = new AggregationState(DEPTHS);
   const messages = [
     [sampleMessage({ srcChainId: A, nonce: 0n }), sampleMessage({ srcChainId: A, nonce: 1n })],
     [sampleMessage({ srcChainId: B, dstChainId: A, nonce: 0n })],
     [sampleMessage({ srcChainId: A, nonce: 2n })],
+    [sampleMessage({ srcChainId: A, nonce: 3n })],
+    [sampleMessage({ srcChainId: A, nonce: 4n })],
   ];
-  const update = (slot: number, chainId: bigint, batchNumber: bigint, ms: InteropMessage[]): SettledUpdate => ({
+  const update = (slot: number, chainId: bigint, batchNumber: bigint, ms: InteropMessage[]): Update => ({
     slot,
     chainId,
     batchNumber,
-    batchRoot: new BatchTree(ms.map(messageLeaf), 16).root,
-    messageCount: ms.length,
-    firstBlock: 1n,
-    lastBlock: 2n,
+    batchRoot: new BatchTree(ms.map(messageLeaf), DEPTHS.batchDepth).root,
   });
-  const steps = [[update(0, A, 0n, messages[0]!), update(1, B, 0n, messages[1]!)], [update(0, A, 1n, messages[2]!)]];
+  const steps = [
+    [update(0, A, 0n, messages[0]!), update(1, B, 0n, messages[1]!)],
+    [update(0, A, 1n, messages[2]!)],
+    [update(0, A, 2n, messages[3]!), update(0, A, 3n, messages[4]!)],
+  ];
   const settled = steps.map((updates, i) => {
-    const step = hub.apply(updates, 2);
+    const step = hub.apply(updates, { k: 4, groupSize: 2 });
     return {
       epoch: BigInt(i + 1),
       prevRoot: fieldToBytes32(step.oldRoot),
       root: fieldToBytes32(step.newRoot),
-      updates,
+      // What the operator signed for each batch: the chain root after it.
+      updates: updates.map((u, j): SettledUpdate => ({
+        ...u,
+        chainRoot: fieldToBytes32(step.chainRoots[j]!),
+        messageCount: 1,
+        firstBlock: 1n,
+        lastBlock: 2n,
+      })),
     };
   });
   return { settled, messages };
@@ -60,14 +76,14 @@ function service(rows: SettledEpoch[]): TreeStateService {
                 ...u,
                 chainId: u.chainId.toString(),
                 batchNumber: u.batchNumber.toString(),
-                firstBlock: '1',
-                lastBlock: '2',
+                firstBlock: u.firstBlock.toString(),
+                lastBlock: u.lastBlock.toString(),
               })),
             })),
         ),
     },
   } as unknown as PrismaService;
-  return new TreeStateService(prisma, { depths: TEST_DEPTHS });
+  return new TreeStateService(prisma, { depths: DEPTHS });
 }
 
 describe('TreeStateService', () => {
@@ -89,21 +105,56 @@ describe('TreeStateService', () => {
       ...settled[0]!,
       updates: [settled[0]!.updates[0]!, { ...settled[0]!.updates[1]!, batchRoot: settled[0]!.updates[0]!.batchRoot }],
     };
-    expect(trees.check(swapped)).toMatchObject({ ok: false, code: 'SHARED_ROOT_INVALID' });
+    // The swapped root gives B another chain root than the one signed: caught at that update.
+    expect(trees.check(swapped)).toMatchObject({ ok: false, code: 'CHAIN_ROOT_MISMATCH' });
+    expect(trees.check(swapped)).toMatchObject({ reason: expect.stringMatching(/^update 1 \(chain 502, batch 0\)/) });
+  });
+
+  it('refuses an epoch whose signed chain root is not the chain tree after the update', () => {
+    const trees = service([]);
+    const [a0, b0] = settled[0]!.updates;
+    // B's chain root in A's update (a real root, but not A's): the shared root still replays, the chain root does not.
+    const wrongChainRoot = { ...settled[0]!, updates: [{ ...a0!, chainRoot: b0!.chainRoot }, b0!] };
+    expect(trees.check(wrongChainRoot)).toEqual({
+      ok: false,
+      code: 'CHAIN_ROOT_MISMATCH',
+      reason: `update 0 (chain ${A}, batch 0) carries chainRoot ${b0!.chainRoot}, but the chain tree after it has root ${a0!.chainRoot}`,
+    });
+    // Updates that do not apply at all (a batch number out of order) are SHARED_ROOT_INVALID.
+    const gap = { ...settled[0]!, updates: [{ ...a0!, batchNumber: 1n }, b0!] };
+    expect(trees.check(gap)).toMatchObject({ ok: false, code: 'SHARED_ROOT_INVALID' });
+    expect(trees.check(settled[0]!)).toEqual({ ok: true });
+  });
+
+  it('reads stored updates with their chain roots back, and refuses a row without them', () => {
+    const stored = settled[2]!.updates.map((u) => ({
+      ...u,
+      chainId: u.chainId.toString(),
+      batchNumber: u.batchNumber.toString(),
+      firstBlock: u.firstBlock.toString(),
+      lastBlock: u.lastBlock.toString(),
+    }));
+    expect(updatesFromJson(stored)).toEqual(settled[2]!.updates);
+    const v1 = stored.map(({ chainRoot: _chainRoot, ...rest }) => rest);
+    expect(() => updatesFromJson(v1)).toThrow('stored update 0 has no chainRoot (not a v2 epoch)');
   });
 
   it('rebuilds the trees from stored epochs and proves a message against its epoch and a later one', async () => {
     const trees = service(settled);
     await trees.sync();
-    expect(trees.latestEpoch).toBe(2n);
+    expect(trees.latestEpoch).toBe(3n);
     expect(trees.rootAt(1n)).toBe(settled[0]!.root);
-    expect(trees.rootAt(2n)).toBe(settled[1]!.root);
+    expect(trees.rootAt(3n)).toBe(settled[2]!.root);
     const [first, second] = messages[0]!;
     const leaves = messages[0]!.map(messageLeaf);
-    for (const epoch of [1n, 2n]) {
+    for (const epoch of [1n, 2n, 3n]) {
       const proof = trees.proof(second!, leaves, 0n, epoch);
-      expect(verifyInclusionProof(second!, proof, trees.rootAt(epoch)!, TEST_DEPTHS)).toBe(true);
+      expect(verifyInclusionProof(second!, proof, trees.rootAt(epoch)!, DEPTHS)).toBe(true);
     }
+    const last = messages[4]![0]!;
+    expect(verifyInclusionProof(last, trees.proof(last, [messageLeaf(last)], 3n, 3n), trees.rootAt(3n)!, DEPTHS)).toBe(
+      true,
+    );
     expect(() => trees.proof(first!, leaves.slice(1), 0n, 1n)).toThrow();
     expect(trees.check(settled[1]!)).toMatchObject({ ok: false, code: 'EPOCH_OUT_OF_ORDER' });
   });

@@ -1,6 +1,7 @@
 import {
   AggregationState,
   BatchTree,
+  type AggregationStepResult,
   buildInclusionProof,
   bytes32ToField,
   fieldToBytes32,
@@ -18,7 +19,7 @@ import { PrismaService } from '@interop/infra';
 /** What the bridge knows of one settled epoch, enough to prove against its root. */
 type EpochSnapshot = { root: bigint; shared: SharedTree; chainSizes: Map<bigint, number> };
 
-/** A settled shared root as the bridge stores it. */
+/** A settled shared root as the bridge stores it (each update with the chain root its operator signed). */
 export type SettledEpoch = { epoch: bigint; prevRoot: Hex; root: Hex; updates: SettledUpdate[] };
 
 /** Outcome of checking a shared root against the replayed trees. */
@@ -33,17 +34,25 @@ function asField(x: Hex): bigint {
   }
 }
 
-/** Parses the `updates` JSON column of `bridge_epochs` back into `SettledUpdate`s. */
+/**
+ * Parses the `updates` JSON column of `bridge_epochs` (libs/protocol `settledUpdateToJson`, chain roots included)
+ * back into `SettledUpdate`s. @throws when an update has no chain root (a row written before protocol v2, which a v2
+ * network never holds: it starts from an empty database).
+ */
 export function updatesFromJson(json: unknown): SettledUpdate[] {
-  return (json as Array<Record<string, string | number>>).map((u) => ({
-    slot: Number(u.slot),
-    chainId: BigInt(u.chainId as string),
-    batchNumber: BigInt(u.batchNumber as string),
-    batchRoot: u.batchRoot as Hex,
-    messageCount: Number(u.messageCount),
-    firstBlock: BigInt(u.firstBlock as string),
-    lastBlock: BigInt(u.lastBlock as string),
-  }));
+  return (json as Array<Record<string, string | number>>).map((u, i) => {
+    if (typeof u.chainRoot !== 'string') throw new Error(`stored update ${i} has no chainRoot (not a v2 epoch)`);
+    return {
+      slot: Number(u.slot),
+      chainId: BigInt(u.chainId as string),
+      batchNumber: BigInt(u.batchNumber as string),
+      batchRoot: u.batchRoot as Hex,
+      chainRoot: u.chainRoot as Hex,
+      messageCount: Number(u.messageCount),
+      firstBlock: BigInt(u.firstBlock as string),
+      lastBlock: BigInt(u.lastBlock as string),
+    };
+  });
 }
 
 /**
@@ -51,7 +60,8 @@ export function updatesFromJson(json: unknown): SettledUpdate[] {
  * order (libs/protocol `AggregationState`), with a snapshot of the shared tree and chain sizes per epoch so that an
  * inclusion proof can be built against any settled epoch. Every bridge instance rebuilds it from the database, so
  * racing instances agree. A new shared root is trusted only if replaying its updates from the previous root gives
- * exactly its root.
+ * exactly its root, and the chain root after each update is the one its operator signed (the record's `chainRoot`,
+ * SPEC "Authorization").
  */
 @Injectable()
 export class TreeStateService {
@@ -100,7 +110,11 @@ export class TreeStateService {
     return this.syncing;
   }
 
-  /** Whether `settled` is the next epoch and its updates turn the current shared root into its root. */
+  /**
+   * Whether `settled` is the next epoch, its updates turn the current shared root into its root, and the chain root
+   * after each update equals that update's signed `chainRoot`. Codes: `EPOCH_OUT_OF_ORDER`, `SHARED_ROOT_INVALID`
+   * (wrong prevRoot, updates that do not apply, or another root), `CHAIN_ROOT_MISMATCH`.
+   */
   check(settled: SettledEpoch): EpochCheck {
     if (settled.epoch !== this.epoch + 1n) {
       return {
@@ -117,17 +131,31 @@ export class TreeStateService {
         reason: `prevRoot ${settled.prevRoot} is not the root of epoch ${this.epoch} (${fieldToBytes32(current)})`,
       };
     }
+    let step: AggregationStepResult;
     try {
-      const step = this.state.clone().apply(settled.updates, settled.updates.length);
-      if (step.newRoot !== asField(settled.root)) {
-        return {
-          ok: false,
-          code: 'SHARED_ROOT_INVALID',
-          reason: `replaying the updates gives ${fieldToBytes32(step.newRoot)}, not the record's root ${settled.root}`,
-        };
-      }
+      // Roots do not depend on the grouping: groups of one fit any update list (the epoch's shape is L1's concern).
+      step = this.state.clone().apply(settled.updates, Math.max(1, settled.updates.length));
     } catch (e) {
       return { ok: false, code: 'SHARED_ROOT_INVALID', reason: `updates do not apply: ${(e as Error).message}` };
+    }
+    for (const [i, u] of settled.updates.entries()) {
+      const replayed = step.chainRoots[i]!;
+      if (asField(u.chainRoot) !== replayed) {
+        return {
+          ok: false,
+          code: 'CHAIN_ROOT_MISMATCH',
+          reason:
+            `update ${i} (chain ${u.chainId}, batch ${u.batchNumber}) carries chainRoot ${u.chainRoot}, but the ` +
+            `chain tree after it has root ${fieldToBytes32(replayed)}`,
+        };
+      }
+    }
+    if (step.newRoot !== asField(settled.root)) {
+      return {
+        ok: false,
+        code: 'SHARED_ROOT_INVALID',
+        reason: `replaying the updates gives ${fieldToBytes32(step.newRoot)}, not the record's root ${settled.root}`,
+      };
     }
     return { ok: true };
   }
@@ -162,7 +190,7 @@ export class TreeStateService {
   }
 
   private apply(settled: SettledEpoch): void {
-    this.state.apply(settled.updates, settled.updates.length);
+    this.state.apply(settled.updates, Math.max(1, settled.updates.length));
     this.epoch = settled.epoch;
     const chainSizes = new Map<bigint, number>();
     for (const u of settled.updates) chainSizes.set(u.chainId, 0);

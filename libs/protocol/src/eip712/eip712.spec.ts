@@ -1,7 +1,8 @@
-import { hashTypedData, keccak256, toHex } from 'viem';
+import { hashTypedData, keccak256, recoverAddress, toHex, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { SignatureError } from '../errors/signature';
 import { ANVIL_ADDRESS_0, ANVIL_KEY_0 } from '../testing/fixtures';
+import { SECP256K1_HALF_ORDER } from './batchRootDigest';
 import { interopHubDomain } from './interopHubDomain';
 import { recoverBatchRootSigner } from './recoverBatchRootSigner';
 import { recoverChainRegistrationSigner } from './recoverChainRegistrationSigner';
@@ -9,6 +10,8 @@ import { signBatchRoot } from './signBatchRoot';
 import { signChainRegistration } from './signChainRegistration';
 import { batchRootTypes, chainRegistrationTypes } from './types';
 
+/** secp256k1 group order n. */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const hub = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const domain = interopHubDomain(31337n, hub);
 const commitment = {
@@ -53,6 +56,25 @@ describe('EIP-712', () => {
     const sig = await signChainRegistration(ANVIL_KEY_0, domain, reg);
     expect(await recoverChainRegistrationSigner(domain, reg, sig)).toBe(ANVIL_ADDRESS_0);
     expect(await recoverChainRegistrationSigner(domain, { ...reg, name: 'gamma' }, sig)).not.toBe(ANVIL_ADDRESS_0);
+  });
+
+  it('refuses the high-s twin of a valid signature and a bad v, as L1 does; accepts v as 0/1', async () => {
+    const sig = await signBatchRoot(ANVIL_KEY_0, domain, commitment);
+    const r = sig.slice(2, 66);
+    const s = BigInt(`0x${sig.slice(66, 130)}`);
+    const v = Number.parseInt(sig.slice(130), 16);
+    expect(s <= SECP256K1_HALF_ORDER).toBe(true);
+    // (r, n - s, v flipped) recovers the same key with plain ecrecover: the malleable twin L1 refuses.
+    const twin = `0x${r}${toHex(SECP256K1_N - s, { size: 32 }).slice(2)}${(v === 27 ? 28 : 27).toString(16)}` as const;
+    expect(twin).toHaveLength(132);
+    const digest = hashTypedData({ domain, types: batchRootTypes, primaryType: 'BatchRoot', message: commitment });
+    expect(await recoverAddress({ hash: digest, signature: twin })).toBe(ANVIL_ADDRESS_0);
+    await expect(recoverBatchRootSigner(domain, commitment, twin)).rejects.toThrow(SignatureError);
+    await expect(recoverBatchRootSigner(domain, commitment, twin)).rejects.toThrow(/low s/);
+    const badV = `${sig.slice(0, 130)}1d` as Hex;
+    await expect(recoverBatchRootSigner(domain, commitment, badV)).rejects.toThrow(/v must be 0, 1, 27 or 28, got 29/);
+    const yParity = `${sig.slice(0, 130)}${(v - 27).toString(16).padStart(2, '0')}` as Hex;
+    expect(await recoverBatchRootSigner(domain, commitment, yParity)).toBe(ANVIL_ADDRESS_0);
   });
 
   it('throws SignatureError on malformed input', async () => {

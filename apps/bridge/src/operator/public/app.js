@@ -199,6 +199,12 @@
     }
   }
 
+  // L1 shape id = groups * 2^16 + groupSize (SPEC "Epoch shape").
+  function shapeLabel(id) {
+    if (typeof id !== 'number') return '-';
+    return Math.floor(id / 65536) + ' groups x ' + (id % 65536) + ' (id ' + id + ')';
+  }
+
   async function openEpoch(epoch) {
     state.openEpoch = epoch;
     try {
@@ -227,8 +233,10 @@
             h('dd', { class: 'mono' }, r.prevRoot),
             h('dt', {}, 'shared root'),
             h('dd', { class: 'mono' }, r.root),
-            h('dt', {}, 'updates commitment'),
-            h('dd', { class: 'mono' }, r.commitment),
+            h('dt', {}, 'epoch shape'),
+            h('dd', {}, shapeLabel(r.shapeId)),
+            h('dt', {}, 'data commitment'),
+            h('dd', { class: 'mono' }, r.dataCommitment),
             h('dt', {}, 'public signals'),
             h('dd', { class: 'mono' }, (r.publicSignals || []).join(', ')),
             h('dt', {}, 'L1 transaction'),
@@ -241,7 +249,7 @@
             ),
           ),
           table(
-            ['slot', 'chain', 'batch', 'batch root', 'messages', 'L2 blocks'],
+            ['slot', 'chain', 'batch', 'batch root', 'chain root', 'messages', 'L2 blocks'],
             r.updates.map((u) =>
               h(
                 'tr',
@@ -250,6 +258,7 @@
                 h('td', {}, u.chainId),
                 h('td', {}, u.batchNumber),
                 h('td', { class: 'mono' }, short(u.batchRoot, 8)),
+                h('td', { class: 'mono' }, short(u.chainRoot, 8)),
                 h('td', {}, u.messageCount),
                 h('td', {}, u.firstBlock + '..' + u.lastBlock),
               ),
