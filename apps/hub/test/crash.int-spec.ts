@@ -28,11 +28,6 @@ const CHAINS = [
 const [A, B, C, D] = CHAINS;
 /** The advisory lock the gate trigger waits on (the test holds it while a gate is set). */
 const GATE_KEY = 4_242_001;
-/**
- * Epochs start on the timer with the one batch each scenario publishes (independent of the circuit's K): the batch
- * is ingested well within this interval of the previous epoch or of the restart.
- */
-const EPOCH_INTERVAL_MS = 1_500;
 
 /**
  * The hub as its own OS process (`node --import tsx apps/hub/src/main.ts`, config from the environment), killed with
@@ -115,7 +110,8 @@ describe('hub killed with SIGKILL mid-epoch and mid-ingestion (real Postgres, Ka
   };
 
   beforeAll(async () => {
-    env = await createHubTestEnv('crash', { EPOCH_INTERVAL_MS: String(EPOCH_INTERVAL_MS), LOG_LEVEL: 'info' });
+    // Epochs start as soon as a batch waits: each scenario publishes one batch, so it gets its own epoch.
+    env = await createHubTestEnv('crash', { LOG_LEVEL: 'info' });
     hubEnv = hubEnvironment(env.config);
     prisma = new PrismaService({ databaseUrl: env.db.url, maxConnections: 2 });
     await prisma.onModuleInit();

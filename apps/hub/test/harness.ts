@@ -1,25 +1,23 @@
 import { randomBytes } from 'node:crypto';
 
-import {
-  aggregationVerifierTestAbi,
-  aggregationVerifierTestBytecode,
-  deployContract,
-  deployInteropHub,
-} from '@interop/contracts';
+import { deployAggregationVerifier, deployInteropHub } from '@interop/contracts';
 import { loadConfig, type BootstrapHttpAppReturnType } from '@interop/infra';
 import { createScratchDatabase, type ScratchDatabase } from '@interop/infra/prisma/createScratchDatabase';
 import { ANVIL_PRIVATE_KEYS, startAnvil, type AnvilInstance } from '@interop/infra/testing/anvil';
 import { requireKafkaBrokers } from '@interop/infra/testing/kafkaBrokers';
 import { uniqueKafkaName } from '@interop/infra/testing/kafkaNames';
 import {
+  batchLeaf,
+  fieldToBytes32,
+  IncrementalPoseidonTree,
   interopHubDomain,
+  PRODUCTION_DEPTHS,
   signBatchRoot,
   signChainRegistration,
-  TEST_K,
-  TEST_SHARED_DEPTH,
   type BatchRootCommitment,
 } from '@interop/protocol';
-import { ensureTestCircuit } from '@interop/prover/testing/ensureTestCircuit';
+import { loadShapes } from '@interop/prover';
+import { ensureCircuits } from '@interop/prover/testing/ensureCircuits';
 import {
   createPublicClient,
   createWalletClient,
@@ -54,7 +52,10 @@ export type HubTestEnv = {
   close: () => Promise<void>;
 };
 
-/** Deploys AggregationVerifierTest + InteropHub (test shared depth and K) on an L1 node with anvil key 0. */
+/**
+ * Deploys InteropHub at the production depths with the verifier of every epoch shape (circuits/shapes) registered,
+ * on an L1 node with anvil key 0.
+ */
 export async function deployTestHub(rpcUrl: string): Promise<{ hubAddress: Address; publicClient: PublicClient }> {
   const chain = defineChain({
     id: L1_CHAIN_ID,
@@ -69,20 +70,23 @@ export async function deployTestHub(rpcUrl: string): Promise<{ hubAddress: Addre
     account: privateKeyToAccount(ANVIL_PRIVATE_KEYS[0]),
   });
   const clients = { walletClient, publicClient };
-  const { address: verifier } = await deployContract(clients, {
-    abi: aggregationVerifierTestAbi,
-    bytecode: aggregationVerifierTestBytecode,
-    args: [],
-    name: 'AggregationVerifierTest',
+  const shapes = [];
+  for (const s of loadShapes()) {
+    const { address: verifier } = await deployAggregationVerifier(clients, s.name);
+    shapes.push({ groups: s.groups, groupSize: s.groupSize, verifier });
+  }
+  const { address } = await deployInteropHub(clients, {
+    sharedDepth: PRODUCTION_DEPTHS.sharedDepth,
+    chainDepth: PRODUCTION_DEPTHS.chainDepth,
+    shapes,
   });
-  const { address } = await deployInteropHub(clients, { verifier, sharedDepth: TEST_SHARED_DEPTH, k: TEST_K });
   return { hubAddress: address, publicClient };
 }
 
 /** Starts the real parts of a hub test and returns a config with unique topics and group id. */
 export async function createHubTestEnv(prefix: string, overrides: Record<string, string> = {}): Promise<HubTestEnv> {
   const brokers = requireKafkaBrokers();
-  await ensureTestCircuit('test');
+  await ensureCircuits();
   const db = await createScratchDatabase(`it_hub_${prefix}`);
   await migrate(db.url, () => undefined);
   const l1 = await startAnvil({ chainId: L1_CHAIN_ID });
@@ -98,8 +102,7 @@ export async function createHubTestEnv(prefix: string, overrides: Record<string,
     L1_HUB_ADDRESS: hubAddress,
     L1_ADMIN_PRIVATE_KEY: ANVIL_PRIVATE_KEYS[0],
     ADMIN_TOKEN,
-    CIRCUIT_INSTANCE: 'test',
-    EPOCH_INTERVAL_MS: '300',
+
     KAFKA_GROUP_ID: uniqueKafkaName(`test.hub.${prefix}.group`),
     KAFKA_FAST: 'true',
     TOPIC_BATCH_ROOTS: uniqueKafkaName(`test.hub.${prefix}.batch-roots`),
@@ -153,10 +156,11 @@ export async function signedBatchRoot(
 ): Promise<string> {
   const signature = await signBatchRoot(key, interopHubDomain(BigInt(L1_CHAIN_ID), env.hubAddress), commitment);
   return JSON.stringify({
-    v: 1,
+    v: 2,
     chainId: commitment.chainId.toString(),
     batchNumber: commitment.batchNumber.toString(),
     batchRoot: commitment.batchRoot,
+    chainRoot: commitment.chainRoot,
     messageCount: commitment.messageCount,
     firstBlock: commitment.firstBlock.toString(),
     lastBlock: commitment.lastBlock.toString(),
@@ -164,13 +168,38 @@ export async function signedBatchRoot(
   });
 }
 
-/** A batch commitment with a root derived from (chainId, batchNumber, salt). */
+/** The batch root of (chainId, batchNumber, salt): salt 0 is the chain's honest history. */
+function batchRootOf(chainId: bigint, batchNumber: bigint, salt: number): Hex {
+  return hex(`0x${(chainId * 1_000_000n + batchNumber * 10n + BigInt(salt)).toString(16).padStart(64, '0')}`);
+}
+
+/** Per chain, the honest chain tree grown so far (batch i has salt 0), so chain roots cost one append per batch. */
+const honestTrees = new Map<bigint, IncrementalPoseidonTree>();
+
+/** The chain root after `batchNumber` when batches 0..n-1 are honest and batch n has `salt`. */
+function chainRootAfter(chainId: bigint, batchNumber: bigint, salt: number): Hex {
+  let tree = honestTrees.get(chainId);
+  if (!tree || tree.size > Number(batchNumber)) tree = new IncrementalPoseidonTree(PRODUCTION_DEPTHS.chainDepth);
+  while (tree.size < Number(batchNumber)) {
+    const n = BigInt(tree.size);
+    tree.append(batchLeaf(batchRootOf(chainId, n, 0), n));
+  }
+  honestTrees.set(chainId, tree);
+  const next = tree.clone();
+  next.append(batchLeaf(batchRootOf(chainId, batchNumber, salt), batchNumber));
+  return fieldToBytes32(next.root);
+}
+
+/**
+ * A batch commitment with a root derived from (chainId, batchNumber, salt) and the chain root its operator signs
+ * after it (the chain's earlier batches being the honest ones, salt 0).
+ */
 export function batch(chainId: bigint, batchNumber: bigint, salt = 0): BatchRootCommitment {
-  const root = hex(`0x${(chainId * 1_000_000n + batchNumber * 10n + BigInt(salt)).toString(16).padStart(64, '0')}`);
   return {
     chainId,
     batchNumber,
-    batchRoot: root,
+    batchRoot: batchRootOf(chainId, batchNumber, salt),
+    chainRoot: chainRootAfter(chainId, batchNumber, salt),
     messageCount: 1,
     firstBlock: batchNumber * 10n,
     lastBlock: batchNumber * 10n + 5n,

@@ -5,9 +5,7 @@ import { ANVIL_PRIVATE_KEYS } from '@interop/infra/testing/anvil';
 import { readTopic } from '@interop/infra/testing/kafkaReadTopic';
 import {
   AggregationState,
-  TEST_CHAIN_DEPTH,
-  TEST_K,
-  TEST_SHARED_DEPTH,
+  PRODUCTION_DEPTHS,
   batchLeaf,
   chainLeaf,
   computePoseidonRoot,
@@ -38,17 +36,18 @@ const B = 902n;
 const C = 903n;
 
 /**
- * The hub end to end on real Postgres, Kafka, anvil (InteropHub + AggregationVerifierTest) and the test circuit:
- * registration mirrored on L1, ingestion with every rejection path, epochs proven and settled on L1 with the root
- * computed here independently, shared roots published, the query API, and crash-resume after `proved` and after
- * `submitted` (each epoch settles exactly once).
+ * The hub end to end on real Postgres, Kafka, anvil (InteropHub with the verifiers of every shape) and the
+ * production circuits: registration mirrored on L1, ingestion with every rejection path, epochs proven and settled
+ * on L1 with the root computed here independently, shared roots published, the query API, and crash-resume after
+ * `proved` and after `submitted` (each epoch settles exactly once). Epochs start as soon as a batch waits, so how
+ * batches split into epochs is the hub's choice; the roots do not depend on it.
  */
 describe('hub (real Postgres, Kafka, anvil, Groth16)', () => {
   let env: HubTestEnv;
   let hub: BootstrapHttpAppReturnType | undefined;
   let producer: KafkaProducerService;
   let prisma: PrismaService;
-  const expected = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH });
+  const expected = new AggregationState(PRODUCTION_DEPTHS);
   const slots = new Map<bigint, number>();
 
   const url = (path: string): string => `${hub!.url}${path}`;
@@ -67,23 +66,29 @@ describe('hub (real Postgres, Kafka, anvil, Groth16)', () => {
       args: [epoch],
     });
   const epochRow = (number: bigint) => prisma.epoch.findUnique({ where: { number } });
+  /** The shared root once `batches` are aggregated too (computed here, one batch at a time). */
   const expectApplied = (...batches: BatchRootCommitment[]): string => {
     for (const b of batches) {
       expected.apply(
         [{ slot: slots.get(b.chainId)!, chainId: b.chainId, batchNumber: b.batchNumber, batchRoot: b.batchRoot }],
-        TEST_K,
+        1,
       );
     }
     return fieldToBytes32(expected.sharedRoot);
   };
+  /** The settled and published epoch whose root is `root` (however the hub split the batches into epochs). */
+  const settledWithRoot = (what: string, root: string) =>
+    waitFor(what, async () => {
+      const e = await prisma.epoch.findFirst({ where: { root, status: 'settled', publishedAt: { not: null } } });
+      return e ?? undefined;
+    });
   const restart = async (): Promise<void> => {
     await hub?.app.close();
     hub = await startTestHub(env);
   };
 
   beforeAll(async () => {
-    // Epochs here start when K batches wait (the timer path has its own test at the end).
-    env = await createHubTestEnv('main', { EPOCH_INTERVAL_MS: '600000' });
+    env = await createHubTestEnv('main');
     producer = new KafkaProducerService({ brokers: env.brokers, clientId: 'hub-int-producer', fast: true });
     prisma = new PrismaService({ databaseUrl: env.db.url, maxConnections: 2 });
     await prisma.onModuleInit();
@@ -165,29 +170,32 @@ describe('hub (real Postgres, Kafka, anvil, Groth16)', () => {
     await publishBatch(KEY_B, batch(B, 0n));
     const root = expectApplied(batch(A, 0n), batch(B, 0n));
 
-    const settled = await waitFor('epoch 1 settled', async () => {
-      const e = await epochRow(1n);
-      return e?.status === 'settled' && e.publishedAt ? e : undefined;
-    });
-    expect(settled.root).toBe(root);
-    expect(await l1Epoch()).toBe(1n);
-    expect(await l1RootAt(1n)).toBe(root);
+    const settled = await settledWithRoot('the epoch holding A#0 and B#0 settled', root);
+    const n = settled.number;
+    expect(await l1Epoch()).toBe(n);
+    expect(await l1RootAt(n)).toBe(root);
+    // Small epochs use the small shape (2 groups of 2).
+    expect(settled.shapeId).toBe(2 * 65536 + 2);
     expect(BigInt(settled.gasUsed!.toFixed())).toBeGreaterThan(200_000n);
 
     const records = await readTopic({
       brokers: env.brokers,
       topic: env.config.TOPIC_SHARED_ROOTS,
-      until: (r) => r.length >= 1,
+      until: (r) => r.length >= Number(n),
     });
-    const record = sharedRootRecordSchema.parse(JSON.parse(records[0]!.value!.toString()));
-    expect(record).toMatchObject({ epoch: 1n, root, l1TxHash: settled.l1TxHash });
-    expect(record.updates.map((u) => u.chainId).sort()).toEqual([A, B]);
+    const parsed = records.map((r) => sharedRootRecordSchema.parse(JSON.parse(r.value!.toString())));
+    expect(parsed.at(-1)).toMatchObject({ epoch: n, root, l1TxHash: settled.l1TxHash, shapeId: settled.shapeId });
+    expect(parsed.flatMap((r) => r.updates.map((u) => u.chainId)).sort()).toEqual([A, B]);
+    // Every published update carries the chain root its operator signed.
+    expect(parsed.flatMap((r) => r.updates.map((u) => u.chainRoot))).toEqual(
+      parsed.flatMap((r) => r.updates.map((u) => batch(u.chainId, u.batchNumber).chainRoot)),
+    );
 
     const latest = await http_('GET', url('/roots/latest'));
-    expect(latest.body).toMatchObject({ epoch: '1', root, l1TxHash: settled.l1TxHash });
+    expect(latest.body).toMatchObject({ epoch: n.toString(), root, l1TxHash: settled.l1TxHash });
     expect(latest.body.proof).toHaveProperty('pi_a');
-    expect((await http_('GET', url('/roots/1'))).body.root).toBe(root);
-    expect(await http_('GET', url('/roots/7'))).toMatchObject({
+    expect((await http_('GET', url(`/roots/${n}`))).body.root).toBe(root);
+    expect(await http_('GET', url('/roots/77'))).toMatchObject({
       status: 404,
       body: { error: { code: 'EPOCH_UNKNOWN' } },
     });
@@ -214,8 +222,8 @@ describe('hub (real Postgres, Kafka, anvil, Groth16)', () => {
     hub!.app.get(EpochService).haltAfter = 'proved';
     expect((await http_('POST', url(`/chains/${C}/pause`), undefined, ADMIN_TOKEN)).body.status).toBe('paused');
 
-    await publish(String(A), '{"v":1,"chainId":');
-    await publish(String(A), JSON.stringify({ v: 1, chainId: '901' }));
+    await publish(String(A), '{"v":2,"chainId":');
+    await publish(String(A), JSON.stringify({ v: 2, chainId: '901' }));
     await publishBatch(KEY_A, batch(999n, 0n));
     await publishBatch(KEY_EVIL, batch(A, 1n));
     await publishBatch(KEY_A, batch(A, 2n)); // gap: 1 is missing
@@ -268,73 +276,104 @@ describe('hub (real Postgres, Kafka, anvil, Groth16)', () => {
     expect(aBatches.map((b) => b.batchNumber)).toEqual([0n, 1n, 2n]);
     expect(aBatches[0]!.batchRoot).toBe(batch(A, 0n).batchRoot);
 
-    // A#1 and A#2 make epoch 2, which halts after `proved`.
-    await waitFor('epoch 2 proved', async () => ((await epochRow(2n))?.status === 'proved' ? true : undefined));
-    expect(await l1Epoch()).toBe(1n);
+    // The next epoch (A#1, and A#2 if it arrived in time) halts after `proved`.
+    const settledBefore = await l1Epoch();
+    const halted = await waitFor('an epoch proved and halted', async () => {
+      const e = await prisma.epoch.findFirst({ where: { status: 'proved' } });
+      return e ?? undefined;
+    });
+    expect(halted.number).toBe(settledBefore + 1n);
+    expect(await l1Epoch()).toBe(settledBefore);
 
     const metrics = await (await fetch(url('/metrics'))).text();
     expect(metrics).toMatch(/hub_batch_roots_rejected_total\{reason="EQUIVOCATION"\} 1/);
     expect(metrics).toMatch(/hub_batch_roots_duplicate_total 1/);
-    expect(metrics).toMatch(/hub_current_epoch 1/);
+    expect(metrics).toMatch(new RegExp(`hub_current_epoch ${settledBefore}`));
   });
 
-  it('a restart after `proved` submits and settles epoch 2 exactly once', async () => {
+  it('a restart after `proved` submits the proved epoch exactly once and aggregates the rest', async () => {
+    const proved = (await prisma.epoch.findFirst({ where: { status: 'proved' } }))!;
     await restart();
     const root = expectApplied(batch(A, 1n), batch(A, 2n));
-    await waitFor('epoch 2 settled', async () => ((await epochRow(2n))?.status === 'settled' ? true : undefined));
-    expect(await l1Epoch()).toBe(2n);
-    expect(await l1RootAt(2n)).toBe(root);
+    const settled = await settledWithRoot('A#1 and A#2 settled', root);
+    expect(await l1RootAt(settled.number)).toBe(root);
+    const again = (await epochRow(proved.number))!;
+    expect(again).toMatchObject({ status: 'settled', root: proved.root });
   });
 
-  it('a restart after `submitted` settles epoch 3 from the L1 receipt without resubmitting', async () => {
+  it('a restart after `submitted` settles the epoch from the L1 receipt without resubmitting', async () => {
     hub!.app.get(EpochService).haltAfter = 'submitted';
     expect((await http_('POST', url(`/chains/${C}/resume`), undefined, ADMIN_TOKEN)).body.status).toBe('active');
     await publishBatch(KEY_C, batch(C, 0n));
     await publishBatch(KEY_A, batch(A, 3n));
-    const submitted = await waitFor('epoch 3 submitted', async () => {
-      const e = await epochRow(3n);
-      return e?.status === 'submitted' ? e : undefined;
+    const submitted = await waitFor('an epoch submitted and halted', async () => {
+      const e = await prisma.epoch.findFirst({ where: { status: 'submitted' } });
+      return e ?? undefined;
     });
     await restart();
     const root = expectApplied(batch(C, 0n), batch(A, 3n));
-    const settled = await waitFor('epoch 3 settled', async () => {
-      const e = await epochRow(3n);
-      return e?.status === 'settled' && e.publishedAt ? e : undefined;
-    });
-    expect(settled.l1TxHash).toBe(submitted.l1TxHash);
-    expect(await l1Epoch()).toBe(3n);
-    expect(await l1RootAt(3n)).toBe(root);
+    await settledWithRoot('C#0 and A#3 settled', root);
+    const again = (await epochRow(submitted.number))!;
+    expect(again).toMatchObject({ status: 'settled', l1TxHash: submitted.l1TxHash });
+    // L1 saw every epoch once, in order, and the database agrees.
+    const last = await l1Epoch();
     const events = await env.publicClient.getContractEvents({
       address: env.hubAddress,
       abi: interopHubAbi,
       eventName: 'RootSubmitted',
       fromBlock: 0n,
     });
-    expect(events.map((e) => e.args.epoch)).toEqual([1n, 2n, 3n]);
-    expect(await prisma.epoch.count()).toBe(3);
-    expect(await prisma.epoch.count({ where: { status: 'settled' } })).toBe(3);
+    expect(events.map((e) => e.args.epoch)).toEqual(Array.from({ length: Number(last) }, (_, i) => BigInt(i + 1)));
+    expect(await prisma.epoch.count()).toBe(Number(last));
+    expect(await prisma.epoch.count({ where: { status: 'settled' } })).toBe(Number(last));
     const records = await readTopic({
       brokers: env.brokers,
       topic: env.config.TOPIC_SHARED_ROOTS,
-      until: (r) => r.length >= 3,
+      until: (r) => r.length >= Number(last),
     });
-    expect(records.map((r) => sharedRootRecordSchema.parse(JSON.parse(r.value!.toString())).epoch)).toEqual([
-      1n,
-      2n,
-      3n,
-    ]);
+    expect(records.map((r) => sharedRootRecordSchema.parse(JSON.parse(r.value!.toString())).epoch)).toEqual(
+      events.map((e) => e.args.epoch),
+    );
   });
 
-  it('the timer makes an epoch of fewer than K batches once EPOCH_INTERVAL_MS has passed', async () => {
+  it('a backlog beyond the small shape is settled with the large shape (2 groups of 16)', async () => {
+    const batches = Array.from({ length: 12 }, (_, i) => batch(A, 4n + BigInt(i)));
+    for (const b of batches) await publishBatch(KEY_A, b);
+    const root = expectApplied(...batches);
+    await settledWithRoot('A#4..15 settled', root);
+    // Whatever the split, at least one epoch of the backlog needed more than s4's 4 batches.
+    const big = await prisma.epoch.findMany({ where: { shapeId: 2 * 65536 + 16 } });
+    expect(big.length).toBeGreaterThan(0);
+  });
+
+  it('with EPOCH_MIN_INTERVAL_MS an epoch waits for more batches unless the backlog exceeds every shape', async () => {
     await hub?.app.close();
-    hub = await startTestHub(env, { EPOCH_INTERVAL_MS: 500 });
-    await publishBatch(KEY_A, batch(A, 4n));
-    const root = expectApplied(batch(A, 4n));
-    const settled = await waitFor('epoch 4 settled', async () => {
-      const e = await epochRow(4n);
-      return e?.status === 'settled' ? e : undefined;
+    hub = await startTestHub(env, { EPOCH_MIN_INTERVAL_MS: 600_000 });
+    // The first epoch after a start does not wait (no epoch before it).
+    const first = batch(A, 16n);
+    await publishBatch(KEY_A, first);
+    const afterFirst = await settledWithRoot('A#16 settled', expectApplied(first));
+    // The next one waits for the interval while what waits fits a shape ...
+    const waiting = batch(A, 17n);
+    await publishBatch(KEY_A, waiting);
+    await waitFor(
+      'A#17 received',
+      async () =>
+        (await prisma.batch.findUnique({ where: { chainId_batchNumber: { chainId: A, batchNumber: 17n } } })) ??
+        undefined,
+    );
+    // A negative can only be shown over time: six polls of the aggregator (250 ms each) make no epoch.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await prisma.epoch.count()).toBe(Number(afterFirst.number));
+    // ... and starts at once when the backlog exceeds every shape (A#17..A#52: 36 batches > 32).
+    const backlog = Array.from({ length: 35 }, (_, i) => batch(A, 18n + BigInt(i)));
+    for (const b of backlog) await publishBatch(KEY_A, b);
+    const next = await waitFor('an epoch of the backlog', async () => {
+      const e = await epochRow(afterFirst.number + 1n);
+      return e ?? undefined;
     });
-    expect(settled.updates).toHaveLength(1);
-    expect(await l1RootAt(4n)).toBe(root);
+    expect(next.shapeId).toBe(2 * 65536 + 16);
+    expect((next.updates as unknown[]).length).toBeGreaterThanOrEqual(16);
+    expectApplied(waiting, ...backlog);
   });
 });

@@ -18,14 +18,7 @@ import {
   type ProofMessage,
 } from '@interop/prover';
 import { releaseSnarkjs } from '@interop/prover/testing/releaseSnarkjs';
-import {
-  AggregationState,
-  TEST_CHAIN_DEPTH,
-  TEST_K,
-  TEST_SHARED_DEPTH,
-  fieldToBytes32,
-  type BatchRootCommitment,
-} from '@interop/protocol';
+import { AggregationState, PRODUCTION_DEPTHS, fieldToBytes32, type BatchRootCommitment } from '@interop/protocol';
 import { logLevel } from 'kafkajs';
 
 import {
@@ -58,9 +51,9 @@ describe('hub with PROVER_MODE=kafka and two ProofWorkers (real Kafka, Postgres,
   let hub: BootstrapHttpAppReturnType | undefined;
   let producer: KafkaProducerService;
   let prisma: PrismaService;
-  const workers: { worker: ProofWorker; prover: Prover }[] = [];
+  const workers: { worker: ProofWorker; provers: Prover[] }[] = [];
   const produced: ProofMessage[] = [];
-  const expected = new AggregationState({ chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH });
+  const expected = new AggregationState(PRODUCTION_DEPTHS);
   const slots = new Map<bigint, number>();
 
   const url = (path: string): string => `${hub!.url}${path}`;
@@ -80,15 +73,16 @@ describe('hub with PROVER_MODE=kafka and two ProofWorkers (real Kafka, Postgres,
     for (const b of batches) {
       expected.apply(
         [{ slot: slots.get(b.chainId)!, chainId: b.chainId, batchNumber: b.batchNumber, batchRoot: b.batchRoot }],
-        TEST_K,
+        1,
       );
     }
     return fieldToBytes32(expected.sharedRoot);
   };
-  const settledEpoch = (number: bigint) =>
-    waitFor(`epoch ${number} settled and published`, async () => {
-      const e = await prisma.epoch.findUnique({ where: { number } });
-      return e?.status === 'settled' && e.publishedAt ? e : undefined;
+  /** The settled and published epoch whose root is `root` (the hub decides how batches split into epochs). */
+  const settledWithRoot = (root: string) =>
+    waitFor(`the epoch with root ${root} settled and published`, async () => {
+      const e = await prisma.epoch.findFirst({ where: { root, status: 'settled', publishedAt: { not: null } } });
+      return e ?? undefined;
     });
   const proofsOnTopic = async (until: (m: ProofMessage[]) => boolean): Promise<ProofMessage[]> => {
     const parse = (values: readonly { value: Buffer | null }[]): ProofMessage[] =>
@@ -105,8 +99,8 @@ describe('hub with PROVER_MODE=kafka and two ProofWorkers (real Kafka, Postgres,
   };
 
   beforeAll(async () => {
-    // Epochs start when K batches wait, so each epoch's batches are known in advance.
-    env = await createHubTestEnv('kprover', { EPOCH_INTERVAL_MS: '600000', PROVER_MODE: 'kafka' });
+    // Two epochs proved at once: the hub hands out up to two jobs (one per worker).
+    env = await createHubTestEnv('kprover', { PROVER_MODE: 'kafka', PROVER_WORKERS: '2' });
     producer = new KafkaProducerService({ brokers: env.brokers, clientId: 'hub-kprover-producer', fast: true });
     prisma = new PrismaService({ databaseUrl: env.db.url, maxConnections: 2 });
     await prisma.onModuleInit();
@@ -120,11 +114,14 @@ describe('hub with PROVER_MODE=kafka and two ProofWorkers (real Kafka, Postgres,
     });
     const groupId = uniqueKafkaName('test.hub.kprover.provers');
     for (const workerId of WORKER_IDS) {
-      const prover = new Prover({ artifacts: circuitArtifacts('test'), poolSize: 1 });
+      const prover = new Prover({ artifacts: circuitArtifacts('s4'), poolSize: 1 });
+      const l32 = new Prover({ artifacts: circuitArtifacts('l32'), poolSize: 1 });
       const worker = new ProofWorker({
         kafka,
-        prover,
-        instance: 'test',
+        provers: new Map([
+          ['s4', prover],
+          ['l32', l32],
+        ]),
         groupId,
         workerId,
         sessionTimeoutMs: 6_000,
@@ -133,7 +130,7 @@ describe('hub with PROVER_MODE=kafka and two ProofWorkers (real Kafka, Postgres,
         deadLetterTopic: env.config.TOPIC_DEAD_LETTER,
         onProof: (m) => produced.push(m),
       });
-      workers.push({ worker, prover });
+      workers.push({ worker, provers: [prover, l32] });
       await worker.start();
     }
     // Both members hold job partitions before the first job: the group has settled.
@@ -149,9 +146,9 @@ describe('hub with PROVER_MODE=kafka and two ProofWorkers (real Kafka, Postgres,
 
   afterAll(async () => {
     await hub?.app.close();
-    for (const { worker, prover } of workers) {
+    for (const { worker, provers } of workers) {
       await worker.stop().catch(() => undefined);
-      await prover.close().catch(() => undefined);
+      for (const p of provers) await p.close().catch(() => undefined);
     }
     await producer?.close();
     await prisma?.onModuleDestroy();
@@ -173,34 +170,31 @@ describe('hub with PROVER_MODE=kafka and two ProofWorkers (real Kafka, Postgres,
     }
   });
 
-  it('settles epoch 1 with a proof made by a worker over Kafka', async () => {
+  it('settles epochs with proofs made by the workers over Kafka', async () => {
     await publishBatch(KEY_A, batch(A, 0n));
     await publishBatch(KEY_B, batch(B, 0n));
     const root = expectApplied(batch(A, 0n), batch(B, 0n));
 
-    const settled = await settledEpoch(1n);
-    expect(settled.root).toBe(root);
-    expect(await l1Epoch()).toBe(1n);
-    expect(await l1RootAt(1n)).toBe(root);
+    const settled = await settledWithRoot(root);
+    expect(await l1Epoch()).toBe(settled.number);
+    expect(await l1RootAt(settled.number)).toBe(root);
 
-    const proofs = await proofsOnTopic((m) => m.some((p) => p.epoch === 1n));
-    const mine = proofs.filter((p) => p.epoch === 1n);
+    const proofs = await proofsOnTopic((m) => m.some((p) => p.epoch === settled.number));
+    const mine = proofs.filter((p) => p.epoch === settled.number);
     expect(mine.length).toBeGreaterThanOrEqual(1);
     for (const p of mine) expect(WORKER_IDS).toContain(p.provedBy);
     // The proof the hub stored is one a worker published, on the epoch's own public signals.
     expect(mine.map((p) => p.publicSignals)).toContainEqual(settled.publicSignals);
     expect(mine.map((p) => p.proof)).toContainEqual(settled.proof);
-    expect(settled.publicSignals).toEqual([
-      BigInt(settled.prevRoot).toString(),
-      BigInt(root).toString(),
-      BigInt(settled.commitment).toString(),
-    ]);
+    // [dataCommitment, challenge, evaluation] of the epoch's own data.
+    expect((settled.publicSignals as string[])[0]).toBe(BigInt(settled.dataCommitment).toString());
   });
 
   it('ignores a duplicate proof, dead-letters malformed proof records, and keeps settling epochs', async () => {
     const before = await prisma.epoch.findUnique({ where: { number: 1n } });
     const [first] = (await proofsOnTopic((m) => m.some((p) => p.epoch === 1n))).filter((p) => p.epoch === 1n);
-    // A second proof of the settled epoch 1 (as if two workers had proven it), then two bad records.
+    // A second proof of the settled epoch 1 (as if two workers had proven it), then two bad records (a v1 record
+    // that is not even JSON, and one with a bad proof).
     await producer.send(env.config.TOPIC_PROOFS, '1', encodeProofMessage({ ...first!, provedBy: 'duplicate' }));
     await producer.send(env.config.TOPIC_PROOFS, '1', '{"v":1,"epoch":');
     await producer.send(env.config.TOPIC_PROOFS, '2', JSON.stringify({ v: 1, epoch: '2', proof: 'nope' }));
@@ -208,12 +202,11 @@ describe('hub with PROVER_MODE=kafka and two ProofWorkers (real Kafka, Postgres,
     await publishBatch(KEY_A, batch(A, 1n));
     await publishBatch(KEY_B, batch(B, 1n));
     const root = expectApplied(batch(A, 1n), batch(B, 1n));
-    const settled = await settledEpoch(2n);
-    expect(settled.root).toBe(root);
-    expect(await l1RootAt(2n)).toBe(root);
+    const settled = await settledWithRoot(root);
+    expect(await l1RootAt(settled.number)).toBe(root);
 
-    const proofs = await proofsOnTopic((m) => m.some((p) => p.epoch === 2n && p.provedBy !== 'duplicate'));
-    const byWorker = proofs.filter((p) => p.epoch === 2n && p.provedBy !== 'duplicate');
+    const proofs = await proofsOnTopic((m) => m.some((p) => p.epoch === settled.number && p.provedBy !== 'duplicate'));
+    const byWorker = proofs.filter((p) => p.epoch === settled.number && p.provedBy !== 'duplicate');
     for (const p of byWorker) expect(WORKER_IDS).toContain(p.provedBy);
     expect(byWorker.map((p) => p.proof)).toContainEqual(settled.proof);
 
@@ -253,15 +246,15 @@ describe('hub with PROVER_MODE=kafka and two ProofWorkers (real Kafka, Postgres,
     expect(dead.map((d) => d.errorCode).sort()).toEqual(['MALFORMED_JSON', 'SCHEMA_VIOLATION']);
     expect(dead.find((d) => d.errorCode === 'SCHEMA_VIOLATION')?.reason).toMatch(/proof/);
 
-    // Nothing changed for the duplicate: two epochs on L1 and in the database, epoch 1 untouched.
-    expect(await l1Epoch()).toBe(2n);
-    expect(await prisma.epoch.count()).toBe(2);
+    // Nothing changed for the duplicate: the same epochs on L1 and in the database, epoch 1 untouched.
+    expect(await l1Epoch()).toBe(settled.number);
+    expect(await prisma.epoch.count()).toBe(Number(settled.number));
     expect(await prisma.epoch.findUnique({ where: { number: 1n } })).toEqual(before);
     expect(await prisma.batch.count({ where: { status: 'aggregated' } })).toBe(4);
     expect(await l1RootAt(1n)).toBe(before!.root);
 
     // Which worker proved each epoch (the group shares the job partitions; both may or may not be used).
-    const provers = [1n, 2n].map(
+    const provers = Array.from({ length: Number(settled.number) }, (_, i) => BigInt(i + 1)).map(
       (e) =>
         `epoch ${e}: ${produced
           .filter((p) => p.epoch === e)
@@ -269,7 +262,7 @@ describe('hub with PROVER_MODE=kafka and two ProofWorkers (real Kafka, Postgres,
           .join(',')}`,
     );
     process.stdout.write(`[kafkaProver] ${provers.join('; ')}\n`);
-    expect(produced.filter((p) => p.epoch === 1n || p.epoch === 2n).length).toBeGreaterThanOrEqual(2);
+    expect(produced.filter((p) => p.epoch <= settled.number).length).toBeGreaterThanOrEqual(Number(settled.number));
   });
 });
 
