@@ -2,22 +2,20 @@
 # `npm run bench`: runs every benchmark (bench/<name>/run.ts) one after the other; each prints a JSON summary and
 # keeps it in bench/results/<name>.json.
 #
-# usage: npm run bench [-- NAME...] [-- --prod]
-#   NAME    only these benchmarks (e.g. `npm run bench -- protocol gas`)
-#   --prod  also the production circuit instance in the prover benchmark (its first setup, a 2^16 powers of tau, took 96 min here on a busy machine)
+# usage: npm run bench [-- NAME...]
+#   NAME    only these benchmarks (e.g. `npm run bench -- protocol gas`); the circuits of every epoch shape are built
+#           (cached per machine) before the benchmarks that prove
 #
 # Benchmarks that need Kafka or Postgres get the same real parts as `npm test` (started here if missing, stopped
 # afterwards). Benchmarks measure speed; tests check correctness: nothing here asserts a figure.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
-PROD=0
 NAMES=()
 for arg in "$@"; do
   case "$arg" in
-  --prod) PROD=1 ;;
   -h | --help)
-    sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *) NAMES+=("$arg") ;;
@@ -65,11 +63,8 @@ for name in "${NAMES[@]}"; do
   if needs_infra "$name"; then infra_up || { FAILED+=("$name"); continue; }; fi
   case "$name" in
   prover)
-    node scripts/build-circuits.mjs --instance test || { FAILED+=("$name"); continue; }
-    npx tsx bench/prover/run.ts --instance test || FAILED+=("$name")
-    if [ "$PROD" -eq 1 ]; then
-      node scripts/build-circuits.mjs --instance prod && npx tsx bench/prover/run.ts --instance prod || FAILED+=("$name-prod")
-    fi
+    npx tsx scripts/build-circuits.ts || { FAILED+=("$name"); continue; }
+    npx tsx bench/prover/run.ts || FAILED+=("$name")
     ;;
   *) npx tsx "bench/${name}/run.ts" || FAILED+=("$name") ;;
   esac

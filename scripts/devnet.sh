@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run devnet: the whole interop network on this machine, no Docker.
 #
-#   1. installs dependencies if missing, generates the Prisma client
+#   1. installs dependencies if missing, generates the Prisma client, builds the circuits of every epoch shape (the
+#      first run on a machine: a few minutes, announced up front; then cached for every clone)
 #   2. starts what is not running yet: Kafka, Postgres (+ a fresh `interop_devnet` database)
 #   3. runs scripts/devnet/main.ts in the foreground: anvil L1 900 (8545) + L2s 901 (8546) and 902 (8547), the
 #      contracts, hub (3000), chain apps (3100, 3101), bridge (3001) and a prover worker as processes (logs in
@@ -67,6 +68,10 @@ if [ ! -f prisma/generated/client.ts ] || [ prisma/schema.prisma -nt prisma/gene
   say "generating the Prisma client"
   bash scripts/prisma-generate.sh >/dev/null
 fi
+# The circuits of every epoch shape: a fresh machine's first run builds them (it says up front how long that takes;
+# about 4-5 minutes on 2 cores), later runs and other clones find them in the per-machine cache in seconds.
+say "circuits: checking the epoch shapes' proving keys"
+npx --no-install tsx scripts/build-circuits.ts || die "the circuit build failed (see above)"
 stop_stale
 if [ "${DEVNET_PORTS:-fixed}" = fixed ]; then
   for port in 8545 8546 8547 3000 3001 3100 3101; do

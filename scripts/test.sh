@@ -158,7 +158,8 @@ run_all() {
 
   if [ "$MODE" = all ]; then
     [ -f scripts/build-contracts.mjs ] && phase contracts-check npm run -s build:contracts -- --check
-    [ -f scripts/build-circuits.mjs ] && phase circuits-build node scripts/build-circuits.mjs --instance test
+    # Every epoch shape at production depths; the slow parts are cached once per machine (docs/operations-infra.md).
+    [ -f scripts/build-circuits.ts ] && phase circuits-build npx tsx scripts/build-circuits.ts
   fi
   if [ "$MODE" = all ] && [ "$STATIC" -eq 1 ]; then
     phase typecheck npx tsc --noEmit -p tsconfig.json

@@ -1,8 +1,8 @@
 /**
  * Gas figures of the contracts on a real anvil, at the production depths (SPEC "Depths": 16/20/10):
  *
- *   npx tsx bench/gas/run.ts              real Groth16 proofs of the production shapes s4 and l32; fails, naming
- *                                         what is missing, unless circuits/build/s4 and circuits/build/l32 exist
+ *   npx tsx bench/gas/run.ts              real Groth16 proofs of the production shapes s2, s4 and l32; fails, naming
+ *                                         what is missing, unless circuits/build/{s2,s4,l32} exist
  *   npx tsx bench/gas/run.ts --estimate   without the circuits: submitRoot with ExpectInputsVerifier, its verifyProof
  *                                         swapped for the measured verifyProof of a real 3-signal verifier (an
  *                                         ESTIMATE, labelled as such in the output)
@@ -62,7 +62,7 @@ const KEYS = new Map<bigint, Hex>([
   [X, ANVIL_PRIVATE_KEYS[1]],
   [Y, ANVIL_PRIVATE_KEYS[2]],
 ]);
-const SHAPE_NAMES: ShapeName[] = ['s4', 'l32'];
+const SHAPE_NAMES: ShapeName[] = ['s2', 's4', 'l32'];
 /** The real 3-signal verifier whose verifyProof gas the estimate uses (old keys: same code size and signal count). */
 const ESTIMATE_VERIFIER = 'test';
 /** v1 figures (bench/results/gas.json of 2026-11-24, real proof of the v1 test circuit, K = 2). */
@@ -95,6 +95,14 @@ function runsOf(shape: ShapeName): Run[] {
     chains: new Set(parts.map(([c]) => c)).size,
     batches: parts.flatMap(([c, n]) => take(c, n)),
   });
+  if (shape === 's2') {
+    return [
+      // Batches 0-1 fill block [0, 2); 2 starts the next block (a group never crosses one).
+      run('first epoch of 1 chain x 2 (cold)', [X, 2]),
+      run('1 chain x 1', [X, 1]),
+      run('1 chain x 1 (end of its block)', [X, 1]),
+    ];
+  }
   if (shape === 's4') {
     return [
       run('first epoch of 2 chains x 1 (cold)', [X, 1], [Y, 1]),
@@ -260,10 +268,10 @@ async function benchSubmitRoot(l1: TestChain, estimate: boolean) {
     deployment,
     submitRoot: {
       mode: swap
-        ? 'ESTIMATE (circuits/build/{s4,l32} missing): submitRoot measured with ExpectInputsVerifier, its verifyProof ' +
+        ? 'ESTIMATE (circuits/build/{s2,s4,l32} missing): submitRoot measured with ExpectInputsVerifier, its verifyProof ' +
           `(${swap.expectInputsVerifyProof} gas) replaced by the measured verifyProof of ${swap.verifier} ` +
           `(${swap.realVerifyProof} gas, valid curve points; a shape's verifier has the same 3 public signals)`
-        : 'real Groth16 proofs of the production shapes (contracts/src/verifiers/AggregationVerifierS4/L32.sol)',
+        : 'real Groth16 proofs of the production shapes (contracts/src/verifiers/AggregationVerifier{S2,S4,L32}.sol)',
       depths: { chainDepth: CHAIN_DEPTH, sharedDepth: SHARED_DEPTH },
       ...(swap ? { verifyProofGas: { real: swap.realVerifyProof, expectInputs: swap.expectInputsVerifyProof } } : {}),
       shapes,

@@ -162,12 +162,14 @@ function watchEpochs(devnet: Devnet): { stop: () => Promise<void> } {
           epoch: string;
           root: string;
           updates: unknown[];
+          shapeId: number;
           l1TxHash: string;
           gasUsed: string;
           provingMs: number;
         };
         say(
-          `${elapsed()} epoch ${r.epoch} settled on L1: root ${r.root.slice(0, 18)}..., ${r.updates.length} update(s), ` +
+          `${elapsed()} epoch ${r.epoch} settled on L1: root ${r.root.slice(0, 18)}..., ${r.updates.length} batch(es), ` +
+            `shape ${r.shapeId >> 16}x${r.shapeId & 0xffff}, ` +
             `tx ${r.l1TxHash}, gas ${r.gasUsed}, proved in ${r.provingMs} ms`,
         );
         next += 1;

@@ -1,13 +1,12 @@
 import {
-  aggregationVerifierTestAbi,
-  aggregationVerifierTestBytecode,
-  deployContract,
+  deployAggregationVerifier,
   deployInteropHub,
   deployL2Stack,
   interopCenterAbi,
   interopHandlerAbi,
 } from '@interop/contracts';
-import { BATCH_DEPTH, TEST_CHAIN_DEPTH, TEST_K, TEST_SHARED_DEPTH } from '@interop/protocol';
+import { PRODUCTION_DEPTHS } from '@interop/protocol';
+import { loadShapes } from '@interop/prover';
 import {
   createPublicClient,
   createWalletClient,
@@ -60,33 +59,34 @@ export async function writeAndWait(
 }
 
 /**
- * Deploys the L1 InteropHub with the Groth16 verifier of the test circuit instance (the one the devnet's hub proves
- * with: its keys build in minutes on a fresh clone). The deployer holds every InteropHub role.
+ * Deploys the L1 InteropHub at the production depths with the Groth16 verifier of every epoch shape of
+ * circuits/shapes registered (the shapes the devnet's hub proves with). The deployer holds every InteropHub role.
  */
 export async function deployL1(
   rpcUrl: string,
   chainId: number,
   deployerKey: Hex,
-): Promise<{ hub: Address; verifier: Address }> {
+): Promise<{ hub: Address; verifiers: Record<string, Address> }> {
   const clients = clientsFor(chainId, rpcUrl, deployerKey);
-  const verifier = await deployContract(clients, {
-    abi: aggregationVerifierTestAbi,
-    bytecode: aggregationVerifierTestBytecode,
-    args: [],
-    name: 'AggregationVerifierTest',
-  });
+  const verifiers: Record<string, Address> = {};
+  const shapes = [];
+  for (const s of loadShapes()) {
+    const { address } = await deployAggregationVerifier(clients, s.name);
+    verifiers[s.name] = address;
+    shapes.push({ groups: s.groups, groupSize: s.groupSize, verifier: address });
+  }
   const hub = await deployInteropHub(clients, {
-    verifier: verifier.address,
-    sharedDepth: TEST_SHARED_DEPTH,
-    k: TEST_K,
+    sharedDepth: PRODUCTION_DEPTHS.sharedDepth,
+    chainDepth: PRODUCTION_DEPTHS.chainDepth,
+    shapes,
   });
-  return { hub: hub.address, verifier: verifier.address };
+  return { hub: hub.address, verifiers };
 }
 
 export type L2Deployment = { center: Address; handler: Address; vault: Address; startBlock: bigint };
 
 /**
- * Deploys one L2's InteropCenter, InteropHandler and NativeTokenVault (test-instance depths), gives the chain's
+ * Deploys one L2's InteropCenter, InteropHandler and NativeTokenVault (production depths), gives the chain's
  * operator the handler's OPERATOR_ROLE (the chain app imports L1 roots with it) and opens a route with the devnet
  * fee parameters to every peer.
  */
@@ -98,11 +98,7 @@ export async function deployL2(
   peers: readonly bigint[],
 ): Promise<L2Deployment> {
   const clients = clientsFor(chainId, rpcUrl, deployerKey);
-  const stack = await deployL2Stack(clients, {
-    batchDepth: BATCH_DEPTH,
-    chainDepth: TEST_CHAIN_DEPTH,
-    sharedDepth: TEST_SHARED_DEPTH,
-  });
+  const stack = await deployL2Stack(clients, PRODUCTION_DEPTHS);
   const role = await clients.publicClient.readContract({
     address: stack.handler,
     abi: interopHandlerAbi,

@@ -4,7 +4,7 @@ import { ensureTopics, TOPICS } from '@interop/infra';
 import { createScratchDatabase, type ScratchDatabase } from '@interop/infra/prisma/createScratchDatabase';
 import { ANVIL_PRIVATE_KEYS, freePort, startAnvil, type AnvilInstance } from '@interop/infra/testing/anvil';
 import { uniqueKafkaName } from '@interop/infra/testing/kafkaNames';
-import { ensureTestCircuit } from '@interop/prover/testing/ensureTestCircuit';
+import { ensureCircuits } from '@interop/prover/testing/ensureCircuits';
 import { interopHubDomain, signChainRegistration } from '@interop/protocol';
 import type { Address, Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -86,7 +86,8 @@ export type Devnet = {
   adminToken: string;
   hubUrl: string;
   bridgeUrl: string;
-  l1: { chainId: number; rpcUrl: string; hub: Address; verifier: Address };
+  /** L1: the InteropHub and the verifier of each epoch shape (by circuits/shapes name). */
+  l1: { chainId: number; rpcUrl: string; hub: Address; verifiers: Record<string, Address> };
   chains: DevnetChain[];
   chain: (chainId: bigint | number) => DevnetChain;
   /** Every app process by name: hub, chain-901, chain-902, bridge, prover-1... */
@@ -115,8 +116,8 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
   try {
-    log('test circuit keys (built once, cached in .cache/zk)');
-    await ensureTestCircuit('test');
+    log('circuits of every epoch shape (built once per machine, cached in the ZK cache)');
+    await ensureCircuits();
 
     const anvils: AnvilInstance[] = [];
     const l1 = await startAnvil({ chainId: L1_CHAIN_ID, ...(options.ports ? { port: options.ports.l1 } : {}) });
@@ -196,7 +197,6 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
       L1_RPC_URL: l1.rpcUrl,
       L1_CHAIN_ID: String(L1_CHAIN_ID),
       L1_HUB_ADDRESS: l1Contracts.hub,
-      CIRCUIT_INSTANCE: 'test',
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     };
@@ -208,8 +208,9 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
       PORT: String(hubPort),
       L1_ADMIN_PRIVATE_KEY: DEVNET_KEYS.deployer,
       ADMIN_TOKEN: adminToken,
-      EPOCH_INTERVAL_MS: '2000',
       PROVER_MODE: proverMode,
+      // Kafka mode: as many epochs in flight as there are prover workers.
+      ...(proverMode === 'kafka' ? { PROVER_WORKERS: String(options.proverWorkers ?? 1) } : {}),
       KAFKA_GROUP_ID: `interop-hub${groupSuffix}`,
       TOPIC_BATCH_ROOTS: topics.batchRoots,
       TOPIC_SHARED_ROOTS: topics.sharedRoots,
@@ -279,7 +280,6 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
       for (let i = 1; i <= (options.proverWorkers ?? 1); i++) {
         add(`prover-${i}`, 'prover', {
           KAFKA_BROKERS: options.kafkaBrokers,
-          PROVER_INSTANCE: 'test',
           PROVER_GROUP_ID: `interop-prover${groupSuffix}`,
           PROVER_ID: `prover-${i}`,
           PROVER_JOBS_TOPIC: topics.proofJobs,
@@ -303,7 +303,7 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
       adminToken,
       hubUrl,
       bridgeUrl: `http://127.0.0.1:${bridgePort}`,
-      l1: { chainId: L1_CHAIN_ID, rpcUrl: l1.rpcUrl, hub: l1Contracts.hub, verifier: l1Contracts.verifier },
+      l1: { chainId: L1_CHAIN_ID, rpcUrl: l1.rpcUrl, hub: l1Contracts.hub, verifiers: l1Contracts.verifiers },
       chains,
       chain: (id) => {
         const c = chains.find((x) => x.chainId === BigInt(id));

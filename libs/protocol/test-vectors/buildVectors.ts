@@ -298,6 +298,13 @@ function aggregationVectors(): Json {
     [u(1, B, 1), u(1, B, 2)],
     [big],
   ]);
+  n = 300;
+  const s2 = aggregationShapeVectors('s2', PRODUCTION_SHAPES.s2, [
+    [u(0, A, 0), u(0, A, 1)],
+    [u(1, B, 0)],
+    // A2 starts block [2, 4) at offset 0; the group holds one batch and a padding slot.
+    [u(0, A, 2)],
+  ]);
   n = 500;
   const l32 = aggregationShapeVectors('l32', PRODUCTION_SHAPES.l32, [
     [...range(0, A, 0, 16), ...range(1, B, 0, 5)],
@@ -314,7 +321,7 @@ function aggregationVectors(): Json {
     genesisRoot: (
       poseidonZeroHashes(PRODUCTION_DEPTHS.sharedDepth)[PRODUCTION_DEPTHS.sharedDepth] as bigint
     ).toString(),
-    shapes: [s4, l32],
+    shapes: [s2, s4, l32],
   };
 }
 

@@ -34,7 +34,7 @@ describe('circuitArtifacts', () => {
 describe('loadShapes', () => {
   it('reads the committed shapes, which are libs/protocol PRODUCTION_SHAPES at the production depths', () => {
     const shapes = loadShapes();
-    expect(shapes.map((s) => s.name)).toEqual(['s4', 'l32']);
+    expect(shapes.map((s) => s.name)).toEqual(['s2', 's4', 'l32']);
     for (const s of shapes) {
       const p = PRODUCTION_SHAPES[s.name as keyof typeof PRODUCTION_SHAPES];
       expect({ k: s.k, groupSize: s.groupSize }).toEqual(p);

@@ -12,9 +12,11 @@ export const TEST_SHARED_DEPTH = 2;
 
 /**
  * The production epoch shapes (SPEC "Epoch shape"), the same as circuits/shapes/*.json (a libs/prover test checks
- * they agree): `s4` = 2 groups of 2 (latency), `l32` = 2 groups of 16 (throughput).
+ * they agree): `s2` = 1 group of 2 (latency: one chain, the cheapest proof, 2^14), `s4` = 2 groups of 2 (two
+ * chains, 2^15), `l32` = 2 groups of 16 (throughput, 2^16).
  */
 export const PRODUCTION_SHAPES = {
+  s2: { k: 2, groupSize: 2 },
   s4: { k: 4, groupSize: 2 },
   l32: { k: 32, groupSize: 16 },
 } as const;
