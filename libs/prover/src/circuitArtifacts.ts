@@ -82,7 +82,7 @@ const shapeFileSchema = z
  *
  * @throws CircuitShapeError naming the file and the field.
  * @example
- * loadShapes().map((s) => s.name); // ['s4', 'l32']
+ * loadShapes().map((s) => s.name); // ['s2', 's4', 'l32']
  */
 export function loadShapes(root: string = repoRoot()): CircuitShape[] {
   const dir = path.join(root, 'circuits', 'shapes');

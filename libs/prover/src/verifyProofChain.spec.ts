@@ -294,7 +294,7 @@ describe('verify-chain CLI (before any proof is checked)', () => {
     expect(parsed.map((e) => e.groups)).toEqual(s4Steps.map((s) => s.groups));
     expect(parsed[0]!.dataCommitment).toBe(s4Steps[0]!.publicSignals.dataCommitment);
     expect(() => epochsFromJson([{ ...hub[0]!, shapeId: 3 }], loadShapes(), 'e.json')).toThrow(
-      /^e\.json\[0\]: shape id 3 is none of circuits\/shapes \(s4 = 131074, l32 = 131088\)$/,
+      /^e\.json\[0\]: shape id 3 is none of circuits\/shapes \(s2 = 65538, s4 = 131074, l32 = 131088\)$/,
     );
     expect(() => epochsFromJson([{ ...hub[0]!, updates: [] }], loadShapes(), 'e.json')).toThrow(
       /^e\.json\[0\]\.updates: /,

@@ -46,7 +46,7 @@ describe('epoch data', () => {
     chainId: 901n,
     firstBatch: 2n,
     chainRoot: 77n,
-    batchRoots: [root(9), `0x${'ff'.repeat(32)}` as Hex],
+    batchRoots: [root(9), `0x${'ff'.repeat(32)}`],
     ...over,
   });
 

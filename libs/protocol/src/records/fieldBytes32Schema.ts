@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 import { bytes32Schema } from '../message/interopMessage';
 import { BN254_FIELD_ORDER } from '../poseidon/bn254FieldOrder';
 
