@@ -3,46 +3,22 @@ import { ANVIL_PRIVATE_KEYS } from '@interop/infra/testing/anvil';
 import { clientsFor, DEVNET_KEYS, DEVNET_FEE_PARAMS, httpJson, type Devnet } from '@interop/devnet';
 import {
   inclusionProofJsonSchema,
-  interopHubDomain,
   messageWithProofJsonSchema,
-  signBatchRoot,
   type InclusionProof,
   type InteropMessage,
 } from '@interop/protocol';
 import fc from 'fast-check';
-import {
-  BaseError,
-  ContractFunctionRevertedError,
-  decodeFunctionData,
-  keccak256,
-  toHex,
-  type Abi,
-  type Address,
-  type Hex,
-} from 'viem';
+import { keccak256, toHex, type Abi, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
+import { lastSubmitRoot, revertOf } from './l1';
+import { forgeL1Submissions, type L1ForgeryResult } from './l1Forgery';
 import type { Rng } from './rng';
+
+export { revertOf };
 
 /** Account 8 of anvil: no role anywhere (the outsider of the security checks). */
 export const OUTSIDER_KEY = ANVIL_PRIVATE_KEYS[8];
-
-/** The custom error a simulated call reverted with (`errorName(args)`), or why it did not revert. */
-export async function revertOf(call: () => Promise<unknown>): Promise<{ reverted: boolean; error: string }> {
-  try {
-    await call();
-    return { reverted: false, error: 'NO_REVERT' };
-  } catch (e) {
-    if (e instanceof BaseError) {
-      const r = e.walk((x) => x instanceof ContractFunctionRevertedError);
-      if (r instanceof ContractFunctionRevertedError) {
-        const name = r.data?.errorName ?? r.reason ?? r.signature ?? 'unknown revert';
-        return { reverted: true, error: name };
-      }
-    }
-    return { reverted: true, error: `revert (${(e as Error).message.split('\n')[0]!.slice(0, 80)})` };
-  }
-}
 
 function bump(h: Record<string, number>, k: string): void {
   h[k] = (h[k] ?? 0) + 1;
@@ -191,12 +167,8 @@ export async function fuzzHttp(devnet: Devnet, rng: Rng, perEndpoint: number): P
 // Forged and tampered proofs
 
 export type ForgeryResult = {
-  l1: {
-    attempts: number;
-    reverted: number;
-    errors: Record<string, number>;
-    realTx: { status: string; error: string } | null;
-  };
+  /** Forged v2 settlements against L1 `InteropHub.submitRoot` (chaos/l1Forgery.ts). */
+  l1: L1ForgeryResult;
   l2: {
     attempts: number;
     reverted: number;
@@ -208,136 +180,36 @@ export type ForgeryResult = {
   failures: string[];
 };
 
-type SubmitArgs = [
-  bigint,
-  Hex,
-  Hex,
-  readonly Record<string, unknown>[],
-  readonly Hex[],
-  { a: readonly bigint[]; b: readonly (readonly bigint[])[]; c: readonly bigint[] },
-];
-
-/** The arguments of the last real `submitRoot` on L1 (from its RootSubmitted event's transaction). */
-export async function lastSubmitRoot(devnet: Devnet): Promise<SubmitArgs | undefined> {
-  const l1 = clientsFor(devnet.l1.chainId, devnet.l1.rpcUrl, DEVNET_KEYS.deployer).publicClient;
-  const evs = await l1.getContractEvents({
-    address: devnet.l1.hub,
-    abi: interopHubAbi,
-    eventName: 'RootSubmitted',
-    fromBlock: 0n,
-  });
-  const last = evs[evs.length - 1];
-  if (!last) return undefined;
-  const tx = await l1.getTransaction({ hash: last.transactionHash });
-  const d = decodeFunctionData({ abi: interopHubAbi, data: tx.input });
-  return d.args as unknown as SubmitArgs;
-}
-
 /**
- * Forged and tampered proofs sent to L1 `InteropHub.submitRoot` (as the real submitter) and to the L2
- * `InteropHandler.executeMessage`: replays, stale and tampered Groth16 points, wrong prevRoot, wrong signer, skipped
- * batch numbers, tampered message fields and Merkle paths, unknown epochs, the wrong destination. Each is simulated
- * (eth_call) and must revert with a custom error; one of each is also sent as a transaction (it must be mined as
- * reverted). The L1 root and the handler's state must be unchanged.
+ * Forged settlements sent to L1 `InteropHub.submitRoot` (as the real submitter; `forgeL1Submissions`: an honest,
+ * really proved next epoch as the positive control, then one change per forgery, each with the custom error it must
+ * cause) and tampered inclusion proofs sent to the L2 `InteropHandler.executeMessage`: replays, tampered message
+ * fields and Merkle paths, unknown epochs, the wrong destination. Each is simulated (eth_call) and must revert with
+ * a custom error; one of each is also sent as a transaction (it must be mined as reverted). The L1 root and batch
+ * numbers and the handlers' message statuses must be unchanged.
  */
 export async function forgeProofs(
   devnet: Devnet,
   rng: Rng,
   n: number,
   executed: Array<{ id: Hex; dst: bigint; message: InteropMessage }>,
+  log: (line: string) => void = () => undefined,
 ): Promise<ForgeryResult> {
   const failures: string[] = [];
-  const l1c = clientsFor(devnet.l1.chainId, devnet.l1.rpcUrl, DEVNET_KEYS.deployer);
-  const submitter = privateKeyToAccount(DEVNET_KEYS.deployer).address;
-  const hubState = async () => ({
-    epoch: await l1c.publicClient.readContract({ address: devnet.l1.hub, abi: interopHubAbi, functionName: 'epoch' }),
-    root: await l1c.publicClient.readContract({
-      address: devnet.l1.hub,
-      abi: interopHubAbi,
-      functionName: 'sharedRoot',
-    }),
+  const [a, b] = devnet.chains as [Devnet['chains'][0], Devnet['chains'][0]];
+  const l1 = await forgeL1Submissions({
+    target: { chainId: devnet.l1.chainId, rpcUrl: devnet.l1.rpcUrl, hub: devnet.l1.hub },
+    submitterKey: DEVNET_KEYS.deployer,
+    outsiderKey: OUTSIDER_KEY,
+    chains: [
+      { chainId: a.chainId, operatorKey: a.operatorKey },
+      { chainId: b.chainId, operatorKey: b.operatorKey },
+    ],
+    rng: rng.fork('l1'),
+    random: n,
+    log,
   });
-  const before = await hubState();
-  const l1: ForgeryResult['l1'] = { attempts: 0, reverted: 0, errors: {}, realTx: null };
-  const simulateSubmit = async (args: SubmitArgs, account: Address = submitter) => {
-    l1.attempts++;
-    const r = await revertOf(() =>
-      l1c.publicClient.simulateContract({
-        account,
-        address: devnet.l1.hub,
-        abi: interopHubAbi,
-        functionName: 'submitRoot',
-        args: args as never,
-      }),
-    );
-    if (r.reverted) l1.reverted++;
-    else failures.push(`L1 submitRoot accepted a forged submission`);
-    bump(l1.errors, r.error);
-  };
-  const real = await lastSubmitRoot(devnet);
-  if (real) {
-    const [epoch, prevRoot, newRoot, updates, signatures, proof] = real;
-    const domain = interopHubDomain(BigInt(devnet.l1.chainId), devnet.l1.hub);
-    const next = epoch + 1n;
-    const current = before.root;
-    // A properly signed next batch of chain 901 (the operator's key: only the proof is forged).
-    const c0 = devnet.chains[0]!;
-    const info = (await l1c.publicClient.readContract({
-      address: devnet.l1.hub,
-      abi: interopHubAbi,
-      functionName: 'getChain',
-      args: [c0.chainId],
-    })) as { nextBatchNumber: bigint };
-    const upd = {
-      chainId: c0.chainId,
-      batchNumber: info.nextBatchNumber,
-      batchRoot: keccak256(toHex('chaos')),
-      messageCount: 1,
-      firstBlock: 1n,
-      lastBlock: 1n,
-    };
-    const goodSig = await signBatchRoot(c0.operatorKey, domain, upd);
-    const wrongSig = await signBatchRoot(devnet.chains[1]!.operatorKey, domain, upd);
-    const tamper = (xs: readonly bigint[], i: number) => xs.map((x, j) => (j === i ? x + 1n : x));
-    const cases: SubmitArgs[] = [
-      real, // replay of the last settled submission
-      [next, prevRoot, newRoot, updates, signatures, proof], // old proof as the next epoch
-      [next, newRoot, keccak256(toHex('x')), updates, signatures, proof],
-      [next, current, keccak256(toHex('forged')), [], [], proof],
-      [next, current, keccak256(toHex('forged')), [upd], [], proof],
-      [next, current, keccak256(toHex('forged')), [upd], [wrongSig], proof],
-      [next, current, keccak256(toHex('forged')), [{ ...upd, batchNumber: upd.batchNumber + 5n }], [goodSig], proof],
-      [next, current, keccak256(toHex('forged')), [upd], [goodSig], proof],
-      [next, current, keccak256(toHex('forged')), [upd], [goodSig], { ...proof, a: tamper(proof.a, 0) }],
-      [next, current, newRoot, [upd], [goodSig], { a: proof.c, b: proof.b, c: proof.a }],
-    ];
-    for (const c of cases) await simulateSubmit(c);
-    for (let i = 0; i < n; i++) {
-      const which = rng.int(0, 3);
-      const p = {
-        a: which === 0 ? [rng.bigint(1n, 10n ** 15n), proof.a[1]!] : proof.a,
-        b: which === 1 ? [[rng.bigint(1n, 10n ** 15n), proof.b[0]![1]!], proof.b[1]!] : proof.b,
-        c: which === 2 ? [proof.c[0]!, rng.bigint(1n, 10n ** 15n)] : proof.c,
-      };
-      const root = which === 3 ? rng.hex(32) : keccak256(toHex(`forged-${i}`));
-      await simulateSubmit([next, current, root, [upd], [goodSig], p]);
-    }
-    await simulateSubmit([next, current, newRoot, [upd], [goodSig], proof], privateKeyToAccount(OUTSIDER_KEY).address);
-    // One forged submission as a real transaction: mined, reverted.
-    const hash = await l1c.walletClient.writeContract({
-      address: devnet.l1.hub,
-      abi: interopHubAbi,
-      functionName: 'submitRoot',
-      args: [next, current, keccak256(toHex('forged-tx')), [upd], [goodSig], proof] as never,
-      gas: 3_000_000n,
-    });
-    const receipt = await l1c.publicClient.waitForTransactionReceipt({ hash });
-    l1.realTx = { status: receipt.status, error: 'see simulation' };
-    if (receipt.status !== 'reverted') failures.push('a forged submitRoot transaction was not reverted');
-  } else {
-    failures.push('no settled root on L1 to tamper with');
-  }
-  const after = await hubState();
+  failures.push(...l1.failures);
 
   // L2: tampered inclusion proofs against the real handler.
   const l2: ForgeryResult['l2'] = { attempts: 0, reverted: 0, errors: {}, realTx: null };
@@ -444,7 +316,7 @@ export async function forgeProofs(
     l2.realTx = { status: receipt.status, error: 'see simulation' };
     if (receipt.status !== 'reverted') failures.push('a forged executeMessage transaction was not reverted');
   }
-  let stateUnchanged = after.epoch === before.epoch && after.root === before.root;
+  let stateUnchanged = l1.stateUnchanged;
   for (const v of views) {
     const chain = devnet.chain(v.dst);
     const pc = clientsFor(chain.chainId, chain.rpcUrl, DEVNET_KEYS.relayer).publicClient;
@@ -458,7 +330,7 @@ export async function forgeProofs(
     );
     if (s !== statusBefore.get(v.id)) stateUnchanged = false;
   }
-  if (!stateUnchanged) failures.push('forged proofs changed the L1 root or a handler status');
+  if (!stateUnchanged) failures.push('forged proofs changed the L1 state or a handler status');
   return { l1, l2, stateUnchanged, ok: failures.length === 0, failures };
 }
 
@@ -527,7 +399,10 @@ export async function securityChecks(devnet: Devnet): Promise<SecurityResult> {
     roles.push({ call: what, error: r.error, ok });
   };
   const l1 = { chainId: devnet.l1.chainId, rpcUrl: devnet.l1.rpcUrl };
-  const real = await lastSubmitRoot(devnet);
+  const real = await lastSubmitRoot(
+    clientsFor(devnet.l1.chainId, devnet.l1.rpcUrl, DEVNET_KEYS.deployer).publicClient,
+    devnet.l1.hub,
+  );
   await expectRevert('L1 registerChain by an outsider', l1, outsider, devnet.l1.hub, interopHubAbi, 'registerChain', [
     777n,
     outsider,
@@ -549,7 +424,8 @@ export async function securityChecks(devnet: Devnet): Promise<SecurityResult> {
     [b.chainId, a.operator],
   );
   if (real) {
-    const [epoch, , newRoot, updates, signatures, proof] = real;
+    // The last settled submission as the next epoch, sent by a chain operator (no SUBMITTER_ROLE).
+    const [epoch, shapeId, , newRoot, dataCommitment, groups, proof] = real.args;
     await expectRevert(
       'L1 submitRoot by a chain operator',
       l1,
@@ -557,8 +433,10 @@ export async function securityChecks(devnet: Devnet): Promise<SecurityResult> {
       devnet.l1.hub,
       interopHubAbi,
       'submitRoot',
-      [epoch + 1n, newRoot, newRoot, updates, signatures, proof],
+      [epoch + 1n, shapeId, newRoot, newRoot, dataCommitment, groups, proof],
     );
+  } else {
+    failures.push('no settled submitRoot on L1 for the role check');
   }
   for (const c of [a, b]) {
     const other = c === a ? b : a;

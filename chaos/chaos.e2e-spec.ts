@@ -7,8 +7,10 @@ import { runChaos, summaryToJson, type ChaosSummary } from './run';
 /**
  * The short chaos run (the long one is `npm run chaos`, docs/chaos.md): a fresh devnet on its own Kafka broker and
  * Postgres cluster, fault-free load then 6 kill -9s, a broker restart, a Postgres crash-restart, two relayer crashes
- * and an L2 reorg while traffic flows; 300 fuzzed records per consumed topic, fuzzed API bodies, forged proofs;
- * security checks. Every sent message must execute exactly once, the ledger and supply must reconcile.
+ * and an L2 reorg while traffic flows, at production depths (20/10) with every epoch really proved; 300 fuzzed records
+ * per consumed topic, fuzzed API bodies, forged v2 settlements (on top of an honest, really proved next epoch that L1
+ * must accept) and tampered inclusion proofs; security checks. Every sent message must execute exactly once, the
+ * ledger and supply must reconcile, and L1 must rebuild from L1 alone into its own root.
  */
 describe('chaos (short)', () => {
   let summary: ChaosSummary;
@@ -49,6 +51,26 @@ describe('chaos (short)', () => {
     expect(summary.checks?.reconcile.ok).toBe(true);
     expect(summary.checks?.supply.every((s) => s.ok)).toBe(true);
     expect(summary.checks?.l1RootChain.ok).toBe(true);
+  });
+
+  it('rebuilds L1 from its logs and calldata into its sharedRoot and the batches the chains sealed', () => {
+    const r = summary.checks?.l1Rebuild;
+    expect(r?.mismatches).toEqual([]);
+    expect(r?.epochs).toBeGreaterThan(0);
+    expect(r?.calldataChecked).toBe(r?.epochs);
+    expect(r?.rebuiltRoot).toBe(r?.sharedRoot.toLowerCase());
+    expect(r?.ok).toBe(true);
+  });
+
+  it('accepts the honest control epoch and refuses every forged v2 settlement with its own error', () => {
+    const l1 = summary.badInput.proofs?.l1;
+    expect(l1?.control).toMatchObject({ proven: true, accepted: true });
+    expect(l1?.binding).toEqual({ l1MatchesProtocol: true, tamperedDiffer: true });
+    expect(l1?.cases.filter((c) => !c.ok)).toEqual([]);
+    expect(l1?.cases.length).toBeGreaterThan(20);
+    expect(l1?.reverted).toBe((l1?.attempts ?? 0) - 1); // all but the control
+    expect(l1?.realTx?.status).toBe('reverted');
+    expect(l1?.stateUnchanged).toBe(true);
   });
 
   it('rejects bad input with a reason, changes no state and keeps every consumer running', () => {

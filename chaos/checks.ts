@@ -1,7 +1,10 @@
 import { bridgedTokenAbi, interopHandlerAbi, interopHubAbi, nativeTokenVaultAbi } from '@interop/contracts';
 import { clientsFor, DEVNET_KEYS, httpJson, type Devnet } from '@interop/devnet';
 import { Client } from 'pg';
+import { fieldToBytes32 } from '@interop/protocol';
 import { zeroAddress, type Address, type Hex } from 'viem';
+
+import { replayL1, shapeLabel } from './l1';
 
 const CALL_RECORDER_ABI = [
   { type: 'function', name: 'calls', stateMutability: 'view', inputs: [], outputs: [{ type: 'uint256' }] },
@@ -51,7 +54,25 @@ export type ChecksResult = {
     ok: boolean;
   }>;
   l1RootChain: { epochs: number; ok: boolean; breaks: string[] };
-  /** Batches the hub stored per chain (the test circuit's chain tree holds 8). */
+  /**
+   * Everything L1 settled, rebuilt from L1 alone (libs/contracts `rebuildFromL1` with `checkCalldata`, replayed into
+   * an AggregationState): its roots must be L1's `sharedRoot()`, every epoch's calldata must match its logs, each
+   * chain's size must be its `nextBatchNumber` on L1, and every settled batch root and chain root must be the one
+   * the chain app sealed and signed.
+   */
+  l1Rebuild: {
+    ok: boolean;
+    epochs: number;
+    calldataChecked: number;
+    /** Settled epochs per shape (`s4 (131074)`: count). */
+    epochsByShape: Record<string, number>;
+    batchesSettled: number;
+    rebuiltRoot: string;
+    sharedRoot: string;
+    chains: Array<{ chainId: string; settled: number; nextBatchNumber: string; sealed: number; chainRoot: string }>;
+    mismatches: string[];
+  };
+  /** Batches the hub stored per chain (a chain tree holds 2^CHAIN_DEPTH). */
   batchesPerChain: Record<string, number>;
   failures: string[];
 };
@@ -179,12 +200,6 @@ export async function runChecks(devnet: Devnet, expected: Expectation[], reorged
       `select chain_id::text, count(*)::text as n from batches group by 1`,
     );
     for (const r of b.rows) batchesPerChain[r.chain_id] = Number(r.n);
-    const full = Object.entries(batchesPerChain).filter(([, n]) => n > 8);
-    if (full.length > 0) {
-      failures.push(
-        `chain tree full (test circuit: 8 batches per chain): ${full.map(([c, n]) => `${c}: ${n} batches`).join(', ')} — raise --batch-interval or shorten the run`,
-      );
-    }
   } finally {
     await db.end();
   }
@@ -273,6 +288,10 @@ export async function runChecks(devnet: Devnet, expected: Expectation[], reorged
     breaks.push(`${sorted.length} RootSubmitted events but epoch() = ${epochNow}`);
   if (breaks.length > 0) failures.push(`L1 root chain broken: ${breaks.join('; ')}`);
 
+  // 7. Rebuild from L1 alone (logs and calldata) and compare with L1's root and with what the chain apps sealed.
+  const l1Rebuild = await rebuildCheck(devnet, current);
+  if (!l1Rebuild.ok) failures.push(`L1 rebuild: ${l1Rebuild.mismatches.join('; ')}`);
+
   return {
     ok: failures.length === 0,
     messages: {
@@ -292,9 +311,117 @@ export async function runChecks(devnet: Devnet, expected: Expectation[], reorged
     reconcile,
     supply,
     l1RootChain: { epochs: sorted.length, ok: breaks.length === 0, breaks },
+    l1Rebuild,
     batchesPerChain,
     failures,
   };
+}
+
+/** Check 7 of {@link runChecks}: L1 rebuilt from L1 alone, against `sharedRoot()` and the chain apps' sealed batches. */
+async function rebuildCheck(devnet: Devnet, sharedRoot: Hex): Promise<ChecksResult['l1Rebuild']> {
+  const mismatches: string[] = [];
+  const out: ChecksResult['l1Rebuild'] = {
+    ok: false,
+    epochs: 0,
+    calldataChecked: 0,
+    epochsByShape: {},
+    batchesSettled: 0,
+    rebuiltRoot: '',
+    sharedRoot,
+    chains: [],
+    mismatches,
+  };
+  const l1 = clientsFor(devnet.l1.chainId, devnet.l1.rpcUrl, DEVNET_KEYS.deployer).publicClient;
+  let replay: Awaited<ReturnType<typeof replayL1>>;
+  try {
+    replay = await replayL1(l1, devnet.l1.hub, { checkCalldata: true });
+  } catch (e) {
+    mismatches.push(`rebuildFromL1 failed: ${(e as Error).message.slice(0, 500)}`);
+    return out;
+  }
+  out.epochs = replay.epochs.length;
+  out.calldataChecked = replay.epochs.filter((e) => e.calldataChecked).length;
+  for (const e of replay.epochs) {
+    const k = shapeLabel(e.shapeId);
+    out.epochsByShape[k] = (out.epochsByShape[k] ?? 0) + 1;
+    out.batchesSettled += e.batchCount;
+  }
+  out.rebuiltRoot = fieldToBytes32(replay.sharedTree.root);
+  if (out.rebuiltRoot !== sharedRoot.toLowerCase()) {
+    mismatches.push(`rebuilt shared root ${out.rebuiltRoot} != sharedRoot() ${sharedRoot}`);
+  }
+  if (fieldToBytes32(replay.state.sharedRoot) !== out.rebuiltRoot) {
+    mismatches.push(
+      `the replayed AggregationState root ${fieldToBytes32(replay.state.sharedRoot)} != the rebuilt tree's`,
+    );
+  }
+  if (out.calldataChecked !== out.epochs) {
+    mismatches.push(`${out.epochs - out.calldataChecked} epoch(s) whose submitRoot calldata was not checked`);
+  }
+  if (out.epochs === 0) mismatches.push('no epoch settled on L1');
+
+  // What the chain apps sealed (and their operators signed): batch root and chain root per batch.
+  const db = new Client({ connectionString: devnet.databaseUrl });
+  await db.connect();
+  const sealed = new Map<string, { batchRoot: string; chainRoot: string }>();
+  try {
+    const r = await db.query<{ chain_id: string; batch_number: string; batch_root: string; chain_root: string }>(
+      `select chain_id::text, batch_number::text, batch_root, chain_root from sealed_batches`,
+    );
+    for (const x of r.rows) {
+      sealed.set(`${x.chain_id}/${x.batch_number}`, {
+        batchRoot: x.batch_root.toLowerCase(),
+        chainRoot: x.chain_root.toLowerCase(),
+      });
+    }
+  } finally {
+    await db.end();
+  }
+  for (const e of replay.epochs) {
+    for (const g of e.groups) {
+      g.batchRoots.forEach((root, j) => {
+        const n = g.firstBatch + BigInt(j);
+        const s = sealed.get(`${g.chainId}/${n}`);
+        if (!s) mismatches.push(`epoch ${e.epoch}: chain ${g.chainId} batch ${n} settled but never sealed`);
+        else if (s.batchRoot !== root.toLowerCase()) {
+          mismatches.push(`epoch ${e.epoch}: chain ${g.chainId} batch ${n} settled ${root}, sealed ${s.batchRoot}`);
+        }
+      });
+      const last = g.firstBatch + BigInt(g.batchRoots.length - 1);
+      const s = sealed.get(`${g.chainId}/${last}`);
+      if (s && s.chainRoot !== fieldToBytes32(g.chainRoot)) {
+        mismatches.push(
+          `epoch ${e.epoch}: chain ${g.chainId} root after batch ${last} is ${fieldToBytes32(g.chainRoot)} on L1, ` +
+            `its operator signed ${s.chainRoot}`,
+        );
+      }
+    }
+  }
+  for (const c of devnet.chains) {
+    const info = await l1.readContract({
+      address: devnet.l1.hub,
+      abi: interopHubAbi,
+      functionName: 'getChain',
+      args: [c.chainId],
+    });
+    const tree = replay.chainTrees.get(c.chainId);
+    const settled = tree?.size ?? 0;
+    if (BigInt(settled) !== info.nextBatchNumber) {
+      mismatches.push(`chain ${c.chainId}: ${settled} batches rebuilt, nextBatchNumber ${info.nextBatchNumber} on L1`);
+    }
+    if (replay.state.chainSize(c.chainId) !== settled) {
+      mismatches.push(`chain ${c.chainId}: the replayed state holds ${replay.state.chainSize(c.chainId)} batches`);
+    }
+    out.chains.push({
+      chainId: c.chainId.toString(),
+      settled,
+      nextBatchNumber: info.nextBatchNumber.toString(),
+      sealed: [...sealed.keys()].filter((k) => k.startsWith(`${c.chainId}/`)).length,
+      chainRoot: fieldToBytes32(replay.state.chainRoot(c.chainId)),
+    });
+  }
+  out.ok = mismatches.length === 0;
+  return out;
 }
 
 /** Polls the destination handlers until every expected message was processed (or the deadline). */

@@ -1,7 +1,13 @@
 /* eslint-disable @typescript-eslint/require-await -- the record generators share one async signature (some sign) */
 import { deadLetterRecordSchema } from '@interop/infra';
 import type { Devnet } from '@interop/devnet';
-import { interopHubDomain, messageRecordSchema, signBatchRoot } from '@interop/protocol';
+import {
+  BN254_FIELD_ORDER,
+  fieldToBytes32,
+  interopHubDomain,
+  messageRecordSchema,
+  signBatchRoot,
+} from '@interop/protocol';
 import { proofMessageSchema } from '@interop/prover';
 import fc from 'fast-check';
 import { type Hex } from 'viem';
@@ -58,7 +64,8 @@ function commonGens(rng: Rng, samples: Array<Record<string, unknown>>, seed: num
   const breakers: Array<(o: Record<string, unknown>) => void> = [
     (o) => delete o[rng.pick(Object.keys(o))],
     (o) => (o[rng.pick(Object.keys(o))] = rng.pick<unknown>([null, -1, 'x', [], {}, 1e308, '0x', true, 'NaN'])),
-    (o) => (o.v = rng.pick([0, 2, '1', null])),
+    // A version no record has (v1 and v2 are both real versions: messages are v1, the rest v2).
+    (o) => (o.v = rng.pick([0, 3, 99, '1', '2', null])),
     // An unknown key only breaks a strict schema (the proof job and proof schemas accept extra keys).
     ...(strictSchema ? [(o: Record<string, unknown>) => (o[`extra${rng.int(0, 9)}`] = rng.hex(8))] : []),
   ];
@@ -144,6 +151,8 @@ export async function fuzzKafka(
   const results: TopicFuzzResult[] = [];
   const failures: string[] = [];
   const tracked = new Map<string, { topic: string; category: string }>();
+  /** A random canonical field element as bytes32 (a chain or shared root that passes the records' schemas). */
+  const fieldHex = () => fieldToBytes32(BigInt(rng.hex(32)) % BN254_FIELD_ORDER);
 
   const plans: Array<{
     topic: string;
@@ -179,6 +188,13 @@ export async function fuzzKafka(
           make: async () => ({ key: null, value: json({ ...rng.pick(samples), batchRoot: rng.hex(32) }) }),
         },
         {
+          // A real record with another chain root: the operator's signature covers the chain root (v2).
+          category: 'forged-chain-root',
+          weight: 6,
+          expect: 'dead-letter',
+          make: async () => ({ key: null, value: json({ ...rng.pick(samples), chainRoot: fieldHex() }) }),
+        },
+        {
           category: 'equivocation-not-operator',
           weight: 4,
           expect: 'dead-letter',
@@ -188,12 +204,13 @@ export async function fuzzKafka(
               chainId: BigInt(s.chainId as string),
               batchNumber: BigInt(s.batchNumber as string),
               batchRoot: rng.hex(32),
+              chainRoot: fieldHex(),
               messageCount: Number(s.messageCount),
               firstBlock: BigInt(s.firstBlock as string),
               lastBlock: BigInt(s.lastBlock as string),
             };
             const signature = await signBatchRoot(generatePrivateKey(), domain, c);
-            return { key: String(c.chainId), value: json({ v: 1, ...c, signature }) };
+            return { key: String(c.chainId), value: json({ v: 2, ...c, signature }) };
           },
         },
         {
@@ -207,12 +224,13 @@ export async function fuzzKafka(
               chainId: victim.chainId,
               batchNumber: BigInt(rng.int(1, 50)),
               batchRoot: rng.hex(32),
+              chainRoot: fieldHex(),
               messageCount: rng.int(1, 10),
               firstBlock: 1n,
               lastBlock: 2n,
             };
             const signature = await signBatchRoot(signer.operatorKey, domain, c);
-            return { key: String(c.chainId), value: json({ v: 1, ...c, signature }) };
+            return { key: String(c.chainId), value: json({ v: 2, ...c, signature }) };
           },
         },
         {
@@ -224,12 +242,13 @@ export async function fuzzKafka(
               chainId: BigInt(rng.int(10_000, 99_999)),
               batchNumber: 1n,
               batchRoot: rng.hex(32),
+              chainRoot: fieldHex(),
               messageCount: 1,
               firstBlock: 1n,
               lastBlock: 1n,
             };
             const signature = await signBatchRoot(generatePrivateKey(), domain, c);
-            return { key: String(c.chainId), value: json({ v: 1, ...c, signature }) };
+            return { key: String(c.chainId), value: json({ v: 2, ...c, signature }) };
           },
         },
       ],
@@ -312,6 +331,47 @@ export async function fuzzKafka(
             };
           },
         },
+        {
+          // The real next epoch's shape (the next batch of a chain, on the last settled root) with a chain root its
+          // tree does not give: the bridge replays every update and compares the signed chain root.
+          category: 'forged-chain-root',
+          weight: 8,
+          expect: 'dead-letter',
+          make: async () => {
+            const last = samples.reduce((a, s) => (BigInt(s.epoch as string) > BigInt(a.epoch as string) ? s : a));
+            const next = new Map<string, { slot: number; batchNumber: bigint }>();
+            for (const s of samples) {
+              for (const u of (s.updates as Array<Record<string, unknown>> | undefined) ?? []) {
+                const n = BigInt(u.batchNumber as string) + 1n;
+                const k = String(u.chainId);
+                if (n > (next.get(k)?.batchNumber ?? -1n)) next.set(k, { slot: Number(u.slot), batchNumber: n });
+              }
+            }
+            const [chainId, at] = rng.pick([...next.entries()]);
+            return {
+              key: 'shared-root',
+              value: json({
+                ...structuredClone(last),
+                epoch: String(BigInt(last.epoch as string) + 1n),
+                prevRoot: last.root,
+                root: fieldHex(),
+                dataCommitment: fieldHex(),
+                updates: [
+                  {
+                    slot: at.slot,
+                    chainId,
+                    batchNumber: String(at.batchNumber),
+                    batchRoot: rng.hex(32),
+                    chainRoot: fieldHex(),
+                    messageCount: 1,
+                    firstBlock: '1',
+                    lastBlock: '1',
+                  },
+                ],
+              }),
+            };
+          },
+        },
       ],
     },
     {
@@ -326,32 +386,33 @@ export async function fuzzKafka(
                   ...g,
                   make: async () => ({
                     key: null,
-                    value: json({ v: 1, epoch: '1', instance: 'x'.repeat(rng.int(100_000, 600_000)), input: {} }),
+                    value: json({ v: 2, epoch: '1', shape: 'x'.repeat(rng.int(100_000, 600_000)), input: {} }),
                   }),
                 }
               : g,
           ),
           {
-            category: 'wrong-instance',
+            // A real job for a shape no worker proves (SPEC: shapes are circuits/shapes names).
+            category: 'wrong-shape',
             weight: 10,
             expect: 'dead-letter',
             make: async () => ({
               key: null,
-              value: json({ ...rng.pick(samples), instance: rng.pick(['prod', 'evil', 'test2', '']) || 'x' }),
+              value: json({ ...rng.pick(samples), shape: rng.pick(['s8', 'l64', 'evil', 'test', 'prod']) }),
             }),
           },
           {
-            // A real job with its witness input tampered: the prover fails it (constraints) and dead-letters it.
-            // Capped: each one costs a witness computation.
+            // A real job with its witness input tampered (the evaluation no longer matches the epoch data): the
+            // prover fails it (constraints) and dead-letters it. Capped: each one costs a witness computation.
             category: 'tampered-input',
             weight: 2,
             expect: 'dead-letter',
             make: async () => {
               if (expensive++ >= 20)
-                return { key: null, value: json({ v: 1, epoch: '1', instance: 'test', input: 'not-an-object' }) };
+                return { key: null, value: json({ v: 2, epoch: '1', shape: 's2', input: 'not-an-object' }) };
               const s = structuredClone(rng.pick(samples));
               const input = s.input as Record<string, unknown>;
-              input.newRoot = String(rng.bigint(1n, 10n ** 15n));
+              input.evaluation = String(rng.bigint(1n, 10n ** 15n));
               return { key: null, value: json(s) };
             },
           },
@@ -360,8 +421,7 @@ export async function fuzzKafka(
             weight: 1,
             expect: 'no-effect',
             make: async () => {
-              if (expensive++ >= 22)
-                return { key: null, value: json({ v: 1, epoch: 'x', instance: 'test', input: {} }) };
+              if (expensive++ >= 22) return { key: null, value: json({ v: 2, epoch: 'x', shape: 's2', input: {} }) };
               const r = rng.pick(raw);
               return { key: r.key, value: r.value };
             },

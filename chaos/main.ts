@@ -40,8 +40,13 @@ const program = new Command('chaos')
   .option('--rate <n>', 'messages per second over all senders', positive, 4)
   .option('--fuzz <n>', 'fuzzed records per consumed Kafka topic', int, 10_000)
   .option('--http <n>', 'fuzzed requests per POST endpoint', int, 300)
-  .option('--forgeries <n>', 'random tampered proofs per target (L1 and L2), besides the fixed cases', int, 100)
-  .option('--batch-interval <d>', "chain apps' BATCH_INTERVAL_MS (default: ~5 batches over the run)", duration)
+  .option(
+    '--forgeries <n>',
+    'random tampered submissions/proofs per target (L1 submitRoot, L2 executeMessage), besides the fixed cases',
+    int,
+    100,
+  )
+  .option('--batch-interval <d>', "chain apps' BATCH_INTERVAL_MS (default 5s)", duration)
   .option('--shared-infra', 'use KAFKA_BROKERS and the shared Postgres (no broker/database restarts)')
   .option('--out <file>', 'also write the JSON summary there')
   .option('--log-dir <dir>', 'app logs (default .cache/chaos/run-<seed>-<time>)');

@@ -1,7 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { batchRootRecordToJson, interopHubDomain, signBatchRoot } from '@interop/protocol';
+import {
+  batchLeaf,
+  batchRootRecordToJson,
+  fieldToBytes32,
+  IncrementalPoseidonTree,
+  interopHubDomain,
+  PRODUCTION_DEPTHS,
+  signBatchRoot,
+} from '@interop/protocol';
 import { ANVIL_PRIVATE_KEYS } from '@interop/infra/testing/anvil';
 import { DEVNET_KEYS, DevnetUser, httpJson, pollUntil, startDevnet, writeAndWait, type Devnet } from '@interop/devnet';
 import { bridgedTokenAbi } from '@interop/contracts';
@@ -38,7 +46,7 @@ export type ChaosOptions = {
   fuzzPerTopic: number;
   httpPerEndpoint: number;
   forgeries: number;
-  /** The chain apps' BATCH_INTERVAL_MS (default: spread the run over ~5 batches per chain; the test tree holds 8). */
+  /** The chain apps' BATCH_INTERVAL_MS (default 5 s: a chain tree holds 2^20 batches, the interval only sets the pace). */
   batchIntervalMs?: number;
   /** Own Kafka broker and Postgres cluster (needed for their restarts); false = the shared ones, no restarts. */
   dedicatedInfra: boolean;
@@ -101,6 +109,9 @@ export type ChaosSummary = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The chain apps' BATCH_INTERVAL_MS when `batchIntervalMs` is not given. */
+export const DEFAULT_BATCH_INTERVAL_MS = 5_000;
+
 /** What an interrupted run must stop (main.ts runs these on SIGINT/SIGTERM): devnet, broker, database. */
 export const interruptCleanups = new Set<() => Promise<void>>();
 
@@ -119,9 +130,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
       phasesMs[name] = Date.now() - t;
     }
   };
-  // Batches per chain (the test tree holds 8): about (load + faults) / interval + 1 for the traffic, and up to 2 each
-  // for the reorg and the traffic after the bad input (an idle batcher seals the first confirmed message at once).
-  const batchIntervalMs = o.batchIntervalMs ?? Math.max(15_000, Math.ceil((o.loadMs + o.faultMs) / 3));
+  // Production depths (chain trees of 2^20 batches): the interval only sets how many batches (and epochs, each
+  // really proved with the shape the hub picks for its backlog) the traffic makes, not whether the run fits.
+  const batchIntervalMs = o.batchIntervalMs ?? DEFAULT_BATCH_INTERVAL_MS;
   const failures: string[] = [];
   const summary: ChaosSummary = {
     ok: false,
@@ -131,8 +142,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
     durationMs: 0,
     phasesMs,
     limits: [
-      'test circuit: each chain tree holds 8 batches (chain depth 3), so the chain apps seal few big batches ' +
-        `(BATCH_INTERVAL_MS=${batchIntervalMs}); a run must stay within 8 batches per chain`,
+      `production depths ${PRODUCTION_DEPTHS.chainDepth}/${PRODUCTION_DEPTHS.sharedDepth} (2^${PRODUCTION_DEPTHS.chainDepth} ` +
+        `batches per chain); every epoch is proved for real with one of the shapes active on L1, so the provers' ` +
+        `throughput bounds the settlement pace (BATCH_INTERVAL_MS=${batchIntervalMs})`,
     ],
     traffic: { sent: 0, sendErrors: 0, ratePerSec: 0, byKind: {} },
     faults: {
@@ -276,8 +288,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
         run: () => fi.relayerCrash('after-broadcast', relayWait),
       });
       actions.sort((a, b) => a.at - b.at);
-      // The traffic stops on time even if the faults (serial, each waits for recovery) run longer: the number of
-      // batches the chain apps seal depends on how long messages keep coming (the test tree holds 8 per chain).
+      // The traffic stops on time even if the faults (serial, each waits for recovery) run longer: the load (and
+      // the proving backlog the drain waits for) depends on how long messages keep coming.
       const stopTraffic = sleep(o.faultMs).then(() => tr.stop());
       for (const a of actions) {
         const wait = start + a.at - Date.now();
@@ -345,7 +357,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
         .reverse()
         .slice(0, 10)
         .map((s) => ({ id: s.id, dst: s.dst, message: s.message }));
-      summary.badInput.proofs = await forgeProofs(dn, rng.fork('forgery'), o.forgeries, executedViews);
+      summary.badInput.proofs = await forgeProofs(dn, rng.fork('forgery'), o.forgeries, executedViews, log);
       const after = (await waitQuiet(dn, 3_000, 60_000)).snapshot;
       summary.badInput.stateChanges = diffState(before, after).map((k) => `${k}: ${before[k]} -> ${after[k]}`);
       summary.badInput.stateUnchanged = summary.badInput.stateChanges.length === 0;
@@ -485,10 +497,16 @@ async function operatorEquivocation(
   const c = devnet.chains[0]!;
   const before = await httpJson('GET', `${devnet.hubUrl}/roots/latest`);
   const domain = interopHubDomain(BigInt(devnet.l1.chainId), devnet.l1.hub);
+  // A second batch 0 with its honest chain root (the tree holding only it): a well-formed v2 record the operator
+  // really signed, so only the conflict with the stored batch 0 can refuse it.
+  const batchRoot = keccak256(toHex('equivocation'));
+  const tree = new IncrementalPoseidonTree(PRODUCTION_DEPTHS.chainDepth);
+  tree.append(batchLeaf(batchRoot, 0n));
   const commitment = {
     chainId: c.chainId,
     batchNumber: 0n,
-    batchRoot: keccak256(toHex('equivocation')),
+    batchRoot,
+    chainRoot: fieldToBytes32(tree.root),
     messageCount: 1,
     firstBlock: 1n,
     lastBlock: 1n,

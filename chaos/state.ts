@@ -5,7 +5,7 @@ import { Client } from 'pg';
 
 /**
  * What bad input must not change: every table of the trusted state (chains, batches, epochs, messages and their
- * events, the ledger, fee policies, the chain apps' sealed batches and imported roots, the bridge's settled epochs),
+ * events, the ledger, fee policies, the chain apps' sealed batches, chain-tree frontiers and imported roots, the bridge's settled epochs),
  * the L1 root and each handler's latest imported epoch. Left out: consumer and watcher checkpoints (they advance
  * past every record, bad ones included), the watchers' block cache, and the bridge's intake of untrusted message
  * records (bridge_intake_records / bridge_batches), which stores candidates until a batch root verifies them:
@@ -26,6 +26,7 @@ const TABLES = [
   'postings',
   'chain_messages',
   'sealed_batches',
+  'chain_tree_frontiers',
   'imported_roots',
   'bridge_epochs',
 ];

@@ -41,7 +41,8 @@ const stepsArb = fc.array(
 );
 
 describe('epoch data', () => {
-  const group = (over: Partial<Parameters<typeof epochData>[2][number]> = {}) => ({
+  type Group = Parameters<typeof epochData>[2][number];
+  const group = (over: Partial<Group> = {}): Group => ({
     slot: 1,
     chainId: 901n,
     firstBatch: 2n,
