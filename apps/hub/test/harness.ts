@@ -206,8 +206,12 @@ export function batch(chainId: bigint, batchNumber: bigint, salt = 0): BatchRoot
   };
 }
 
-/** Polls `probe` until it returns a value other than undefined, or fails at the deadline with `what`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+/**
+ * Polls `probe` until it returns a value other than undefined, or fails at the deadline with `what`. The default
+ * deadline allows for real production-shape proofs on a loaded 2-core machine (an l32 proof takes ~10 s idle and
+ * over a minute at load 15-20); a poll returns as soon as the condition holds.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

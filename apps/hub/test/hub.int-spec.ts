@@ -28,7 +28,7 @@ import {
   type HubTestEnv,
 } from './harness';
 
-jest.setTimeout(180_000);
+jest.setTimeout(420_000);
 
 const [, KEY_A, KEY_B, KEY_C, KEY_EVIL] = ANVIL_PRIVATE_KEYS;
 const A = 901n;

@@ -33,7 +33,7 @@ import {
   type HubTestEnv,
 } from './harness';
 
-jest.setTimeout(120_000);
+jest.setTimeout(420_000);
 
 const [, KEY_A, KEY_B] = ANVIL_PRIVATE_KEYS;
 const A = 901n;

@@ -54,8 +54,11 @@ export async function ensureTopics(
     const created: string[] = [];
     if (missing.length > 0) {
       // createTopics resolves false when a topic exists already (e.g. another process won the race): not an error.
+      // Its own leader wait is off: on a busy broker kafkajs' short retrier gives up on UNKNOWN_TOPIC_OR_PARTITION
+      // ("This server does not host this topic-partition") while the new topic's metadata propagates; the poll
+      // below waits for every leader with our deadline instead.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         timeout: timeoutMs,
         topics: missing.map((s) => ({
           topic: s.topic,
