@@ -129,7 +129,7 @@ async function build(args: Args): Promise<void> {
   }
   // 5-6. outputs of the clone: build dir, vkey (checked), verifier
   for (const p of plans) await outputs(cache, p, args.updateKeys);
-  appendHistory(cache, history);
+  await appendHistory(cache);
   progress('', `done in ${seconds(Date.now() - started)}`);
 }
 
@@ -435,13 +435,17 @@ function readHistory(cache: string): Timing[] {
   }
 }
 
-function appendHistory(cache: string, history: Timing[]): void {
+/**
+ * Appends this run's timings to the cache's build log, re-read under its lock: two builds at once (a test run and a
+ * devnet) each add theirs instead of the last writer dropping the other's.
+ */
+async function appendHistory(cache: string): Promise<void> {
   if (timings.length === 0) return;
-  const all = [...history, ...timings].slice(-200);
   // Best effort: a lost log only makes the next estimate rougher.
-  writeFileAtomically(path.join(cache, 'build-log.json'), `${JSON.stringify({ timings: all }, null, 2)}\n`).catch(
-    () => undefined,
-  );
+  await withLock(path.join(cache, 'locks', 'build-log'), async () => {
+    const all = [...readHistory(cache), ...timings].slice(-200);
+    await writeFileAtomically(path.join(cache, 'build-log.json'), `${JSON.stringify({ timings: all }, null, 2)}\n`);
+  }).catch(() => undefined);
 }
 
 // ------------------------------------------------------------------------------------------------ helpers

@@ -1,50 +1,47 @@
-// Prover benchmark: npx tsx bench/prover/run.ts [--instance test|prod] [--proofs N]
-// Prints JSON and merges it into bench/results/prover.json under the instance name. Needs the instance built
-// (node scripts/build-circuits.mjs --instance <instance>); the cold setup time comes from the build's cache log.
+// Prover benchmark: npx tsx bench/prover/run.ts [--shape NAME ...] [--proofs N]
+// For every epoch shape (circuits/shapes; default all): constraints, witness time, proving time with one worker
+// (every core) and two single-threaded workers at saturation (full groups), verify time, and the cold setup time of
+// each step as this machine's build log recorded it. Prints JSON and writes bench/results/prover.json (one entry per
+// shape). Needs the shapes built (npm run build:circuits).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 
-import {
-  CHAIN_DEPTH,
-  SHARED_DEPTH,
-  TEST_CHAIN_DEPTH,
-  TEST_GROUP_SIZE,
-  TEST_K,
-  TEST_SHARED_DEPTH,
-} from '@interop/protocol';
+import { PRODUCTION_DEPTHS } from '@interop/protocol';
 import {
   circuitArtifacts,
-  type CircuitInstance,
+  loadShapes,
   Prover,
   toSolidityProof,
   verifyAggregationProof,
+  zkCacheDir,
   type VerificationKey,
 } from '@interop/prover';
 import { sampleSteps } from '@interop/prover/testing/sampleSteps';
 import { Command } from 'commander';
 import * as snarkjs from 'snarkjs';
 
-type BuildSummary = {
-  instance: { name: string; k: number; groupSize: number };
-  constraints: number;
-  power: number;
-  timings: Record<string, number>;
-  totalMs: number;
-};
+type BuildStamp = { constraints: number; power: number };
+type Timing = { step: string; shape: string; power: number; ms: number };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-function coldSetup(instance: string): { ms: number; steps: Record<string, number> } | null {
-  const file = path.join(process.env.ZK_CACHE_DIR ?? path.join(ROOT, '.cache', 'zk'), 'build-log.json');
+/** The cold setup of a shape from the per-machine build log: its last compile, setup and beacon, and the ptau. */
+function coldSetup(shape: string, power: number): { ms: number; steps: Record<string, number> } | null {
+  const file = path.join(zkCacheDir(), 'build-log.json');
   if (!existsSync(file)) return null;
-  const log = JSON.parse(readFileSync(file, 'utf8')) as BuildSummary[];
-  // The cold build of this instance: the last one that ran phase 2 (the ptau may have come from the cache then).
-  const cold = [...log].reverse().find((b) => b.instance.name === instance && 'phase 2 (groth16 setup)' in b.timings);
-  if (!cold) return null;
-  // The prepared ptau is shared by power: take its cold timings from whichever build made it.
-  const ptau = [...log].reverse().find((b) => b.power === cold.power && 'powers of tau prepare phase 2' in b.timings);
-  const steps = { ...(ptau?.timings ?? {}), ...cold.timings };
+  const timings = (JSON.parse(readFileSync(file, 'utf8')) as { timings?: Timing[] }).timings ?? [];
+  const last = (step: string, pred: (t: Timing) => boolean) =>
+    [...timings].reverse().find((t) => t.step === step && pred(t));
+  const steps: Record<string, number> = {};
+  for (const step of ['compile', 'setup', 'beacon']) {
+    const t = last(step, (x) => x.shape === shape);
+    if (t) steps[step] = t.ms;
+  }
+  // The prepared ptau is shared by every shape: its cold time at the largest power it was made for.
+  const ptau = last('ptau', (x) => x.power >= power);
+  if (ptau) steps[`ptau 2^${ptau.power} (shared by every shape)`] = ptau.ms;
+  if (Object.keys(steps).length === 0) return null;
   return { ms: Object.values(steps).reduce((a, b) => a + b, 0), steps };
 }
 
@@ -57,30 +54,17 @@ async function throughput(prover: Prover, inputs: Record<string, unknown>[]): Pr
   return { wall: (Date.now() - t) / inputs.length, cpu: (used.user + used.system) / 1000 / inputs.length };
 }
 
-async function main(): Promise<void> {
-  const opts = new Command()
-    .option('--instance <name>', 'test or prod', 'test')
-    .option('--proofs <n>', 'proofs per throughput run', '6')
-    .parse()
-    .opts<{ instance: CircuitInstance; proofs: string }>();
-  const instance = opts.instance;
-  const n = Number(opts.proofs);
-  const artifacts = circuitArtifacts(instance);
+async function benchShape(
+  shape: { name: string; k: number; groupSize: number; groups: number },
+  n: number,
+): Promise<Record<string, unknown>> {
+  const artifacts = circuitArtifacts(shape.name);
   const build = JSON.parse(
-    readFileSync(path.join(ROOT, 'circuits', 'build', instance, 'build.json'), 'utf8'),
-  ) as BuildSummary;
+    readFileSync(path.join(ROOT, 'circuits', 'build', shape.name, 'build.json'), 'utf8'),
+  ) as BuildStamp;
   const load0 = loadavg()[0]!;
-  const k = build.instance.k;
-  const groupSize = build.instance.groupSize;
-  const depths =
-    instance === 'test'
-      ? { chainDepth: TEST_CHAIN_DEPTH, sharedDepth: TEST_SHARED_DEPTH }
-      : { chainDepth: CHAIN_DEPTH, sharedDepth: SHARED_DEPTH };
-  if (instance === 'test' && (k !== TEST_K || groupSize !== TEST_GROUP_SIZE)) {
-    throw new Error(`test instance K=${k}/groupSize=${groupSize}, expected ${TEST_K}/${TEST_GROUP_SIZE}`);
-  }
   // Saturation: every epoch has full groups (8 chains with plenty of waiting batches, planEpochUpdates).
-  const steps = sampleSteps({ ...depths, k, groupSize, epochs: n, chains: 8 });
+  const steps = sampleSteps({ ...PRODUCTION_DEPTHS, k: shape.k, groupSize: shape.groupSize, epochs: n, chains: 8 });
   const updatesPerProof = steps.reduce((a, s) => a + s.updates.length, 0) / steps.length;
   const inputs = steps.map((s) => s.input as unknown as Record<string, unknown>);
   const vkey = JSON.parse(readFileSync(artifacts.vkey, 'utf8')) as VerificationKey;
@@ -109,18 +93,17 @@ async function main(): Promise<void> {
   }
   const verifyMs = (Date.now() - vt) / reps;
   const sol = toSolidityProof(sample.proof);
-
-  const setup = coldSetup(instance);
-  const result = {
-    instance,
-    k,
-    groupSize,
-    groups: k / groupSize,
+  const setup = coldSetup(shape.name, build.power);
+  return {
+    shape: shape.name,
+    k: shape.k,
+    groupSize: shape.groupSize,
+    groups: shape.groups,
     updatesPerProof,
-    chainDepth: depths.chainDepth,
-    sharedDepth: depths.sharedDepth,
+    chainDepth: PRODUCTION_DEPTHS.chainDepth,
+    sharedDepth: PRODUCTION_DEPTHS.sharedDepth,
     constraints: build.constraints,
-    constraintsPerUpdate: Math.round(build.constraints / k),
+    constraintsPerUpdate: Math.round(build.constraints / shape.k),
     ptauPower: build.power,
     setupColdMs: setup?.ms ?? null,
     setupColdSteps: setup?.steps ?? null,
@@ -129,9 +112,8 @@ async function main(): Promise<void> {
     proveMsPerProof2Workers: Math.round(two.wall),
     updatesPerSecond1Worker: Number(((1000 / one.wall) * updatesPerProof).toFixed(3)),
     updatesPerSecond2Workers: Number(((1000 / two.wall) * updatesPerProof).toFixed(3)),
-    // CPU time is what a proof costs regardless of other jobs on the machine: on an otherwise idle machine the
-    // two single-threaded workers keep every core busy, so cpus / cpuSecondsPerProof proofs per second is the
-    // contention-free estimate (an upper bound: it ignores the parallel slack of the 2-worker run).
+    // CPU time is what a proof costs regardless of other jobs on the machine: cpus / cpuSecondsPerProof proofs per
+    // second is the contention-free estimate for two single-threaded workers (an upper bound).
     cpuMsPerProof1Worker: Math.round(one.cpu),
     cpuMsPerProof2Workers: Math.round(two.cpu),
     updatesPerSecondIdleEstimate2Workers: Number((((cpus().length * 1000) / two.cpu) * updatesPerProof).toFixed(3)),
@@ -140,19 +122,35 @@ async function main(): Promise<void> {
     zkeyBytes: readFileSync(artifacts.zkey).length,
     verifyMs: Number(verifyMs.toFixed(1)),
     proofsPerRun: n,
-    machine: {
-      cpus: cpus().length,
-      loadavg1mAtStart: Number(load0.toFixed(2)),
-      loadavg1mAtEnd: Number(loadavg()[0]!.toFixed(2)),
-      node: process.version,
-    },
+    loadavg1m: { start: Number(load0.toFixed(2)), end: Number(loadavg()[0]!.toFixed(2)) },
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = new Command()
+    .option('--shape <name...>', 'shapes to measure (default: every shape in circuits/shapes)')
+    .option('--proofs <n>', 'proofs per throughput run', '6')
+    .parse()
+    .opts<{ shape?: string[]; proofs: string }>();
+  const all = loadShapes();
+  const shapes = opts.shape ? all.filter((s) => opts.shape!.includes(s.name)) : all;
+  const n = Number(opts.proofs);
+  const out = path.join(ROOT, 'bench', 'results', 'prover.json');
+  const previous = existsSync(out)
+    ? (JSON.parse(readFileSync(out, 'utf8')) as { shapes?: Record<string, unknown> })
+    : {};
+  const results: Record<string, unknown> = { ...(previous.shapes ?? {}) };
+  for (const s of shapes) {
+    process.stderr.write(`[bench prover] ${s.name} (${s.groups} x ${s.groupSize}): ${n} proofs per run\n`);
+    results[s.name] = await benchShape(s, n);
+  }
+  const result = {
+    shapes: results,
+    machine: { cpus: cpus().length, node: process.version },
     measuredAt: new Date().toISOString(),
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  const out = path.join(ROOT, 'bench', 'results', 'prover.json');
-  const all = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
-  all[instance] = result;
-  writeFileSync(out, `${JSON.stringify(all, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 }
 
 main().then(
