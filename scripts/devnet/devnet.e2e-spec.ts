@@ -64,7 +64,9 @@ describe('npm run devnet (e2e)', () => {
     expect(out).toMatch(/chain 901 \(alpha\) registered and approved/);
     expect(out).toMatch(/bridge out timeline: sent \+0ms -> batched .* -> executed/);
     expect(out).toMatch(/call timeline: sent \+0ms -> .* -> executed/);
-    expect(out).toMatch(/epoch 1 settled on L1: root 0x[0-9a-f]{16}\.\.\., \d update\(s\), tx 0x[0-9a-f]{64}/);
+    expect(out).toMatch(
+      /epoch 1 settled on L1: root 0x[0-9a-f]{16}\.\.\., \d+ batch\(es\), shape (s2|s4|l32) \(\d+x\d+\), tx 0x[0-9a-f]{64}, gas \d+/,
+    );
     expect(out).toMatch(/9400 ALPHA on 901, 600 bridged ALPHA \(0x[0-9a-fA-F]{40}\) on 902/);
     expect(out).toMatch(/native:901: charged \d+ = relayer gas recovery \d+ \+ net \d+; net = burn \d+ \+ staking \d+/);
     expect(out).toMatch(/reconciliation: clean/);

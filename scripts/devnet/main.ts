@@ -26,8 +26,17 @@ import {
   type MessageView,
   type SentMessage,
 } from '@interop/devnet';
+import { shapeId } from '@interop/protocol';
+import { loadShapes } from '@interop/prover';
 import { repoRoot } from '@interop/prover/repoRoot';
 import { z } from 'zod';
+
+/** How the demo names an epoch's shape: `s2 (1x2)`, or `3x8` for one circuits/shapes does not have. */
+function shapeLabel(id: number): string {
+  const size = `${Math.floor(id / 2 ** 16)}x${id % 2 ** 16}`;
+  const shape = loadShapes().find((s) => shapeId(s) === id);
+  return shape ? `${shape.name} (${size})` : size;
+}
 
 const env = z
   .object({
@@ -169,7 +178,7 @@ function watchEpochs(devnet: Devnet): { stop: () => Promise<void> } {
         };
         say(
           `${elapsed()} epoch ${r.epoch} settled on L1: root ${r.root.slice(0, 18)}..., ${r.updates.length} batch(es), ` +
-            `shape ${r.shapeId >> 16}x${r.shapeId & 0xffff}, ` +
+            `shape ${shapeLabel(r.shapeId)}, ` +
             `tx ${r.l1TxHash}, gas ${r.gasUsed}, proved in ${r.provingMs} ms`,
         );
         next += 1;
