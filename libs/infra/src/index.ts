@@ -24,6 +24,7 @@ export * from './health/healthModule';
 export * from './health/postgresHealthCheck';
 export * from './health/kafkaHealthCheck';
 export * from './health/rpcHealthCheck';
+export * from './prisma/prismaClient';
 export * from './prisma/prismaService';
 export * from './prisma/prismaModule';
 export * from './bootstrap/bootstrapHttpApp';

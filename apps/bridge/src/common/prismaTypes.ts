@@ -1,7 +1,7 @@
 // The generated Prisma client's types the bridge uses (prisma/generated is produced by `npm run prisma:generate`).
-export { Prisma } from '../../../../prisma/generated/client';
-export type { Message, MessageEvent, FeePolicy } from '../../../../prisma/generated/client';
-import type { Prisma } from '../../../../prisma/generated/client';
+export { Prisma } from '@interop/infra';
+export type { Message, MessageEvent, FeePolicy } from '@interop/infra';
+import type { Prisma } from '@interop/infra';
 
 /** A Prisma client inside an interactive transaction. */
 export type Tx = Prisma.TransactionClient;

@@ -1,9 +1,8 @@
-import type { PrismaService } from '@interop/infra';
+import { Prisma, type PrismaService } from '@interop/infra';
 import { interopMessageJsonSchema, interopMessageToJson } from '@interop/protocol';
 import type { Hex } from 'viem';
 import { z } from 'zod';
 
-import { Prisma } from '../../../../prisma/generated/client';
 import type { ChainStore, NewBatch, ScanResult } from '../domain/ports';
 import type { BlockRef, ChainTreeFrontier, SealedBatch, SealedBatchRoot, StoredMessage } from '../domain/types';
 

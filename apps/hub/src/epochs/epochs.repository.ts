@@ -1,8 +1,7 @@
-import { PrismaService } from '@interop/infra';
+import { PrismaService, type Epoch, type Prisma } from '@interop/infra';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Hex } from 'viem';
 
-import type { Epoch, Prisma } from '../../../../prisma/generated/client';
 import { updateFromJson, updateToJson, type EpochRecord, type EpochUpdate, type WaitingBatch } from './epochTypes';
 
 /** The aggregator's Postgres I/O. */

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 
-import { PrismaClient } from '../../../../prisma/generated/client';
+import { PrismaClient } from './prismaClient';
 
 export type PrismaServiceOptions = {
   databaseUrl: string;
