@@ -5,7 +5,7 @@
  */
 import { interopHubAbi, rebuildFromL1, type RebuildFromL1ReturnType, type SubmitRootArgs } from '@interop/contracts';
 import { AggregationState, type Update } from '@interop/protocol';
-import { loadShapes } from '@interop/prover';
+import { loadShapes, shapeOfId, type CircuitShape } from '@interop/prover';
 import {
   BaseError,
   ContractFunctionRevertedError,
@@ -62,14 +62,12 @@ export async function revertOf(call: () => Promise<unknown>): Promise<{ reverted
 /** An epoch shape active on L1, with its circuits/shapes name when this checkout has one of that size. */
 export type L1Shape = { shapeId: number; groups: number; groupSize: number; verifier: Address; name?: string };
 
-let localShapes: Array<{ name: string; groups: number; groupSize: number }> | undefined;
+let localShapes: CircuitShape[] | undefined;
 
 /** The circuits/shapes name of an L1 shape id (`G * 2^16 + M`), if this checkout has a shape of that size. */
 export function shapeName(shapeId: number): string | undefined {
-  localShapes ??= loadShapes().map((s) => ({ name: s.name, groups: s.groups, groupSize: s.groupSize }));
-  const groups = Math.floor(shapeId / 2 ** 16);
-  const groupSize = shapeId % 2 ** 16;
-  return localShapes.find((s) => s.groups === groups && s.groupSize === groupSize)?.name;
+  localShapes ??= loadShapes();
+  return shapeOfId(shapeId, localShapes)?.name;
 }
 
 /** How the summary names a shape: `s4 (131074)`, or `3x8 (196616)` for one this checkout does not know. */

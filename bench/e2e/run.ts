@@ -31,8 +31,7 @@ import {
   type MessageView,
   type SentMessage,
 } from '@interop/devnet';
-import { shapeId as shapeIdOf } from '@interop/protocol';
-import { loadShapes } from '@interop/prover';
+import { loadShapes, shapeOfId } from '@interop/prover';
 import { Command } from 'commander';
 import { createPublicClient, http, type Hex } from 'viem';
 
@@ -257,11 +256,11 @@ async function latestEpoch(devnet: Devnet): Promise<number> {
 
 /** The epochs settled in (from, to], per shape: count, batch roots, proving time, L1 gas per batch root. */
 async function epochsBetween(devnet: Devnet, from: number, to: number) {
-  const names = new Map(loadShapes().map((s) => [shapeIdOf(s), s.name]));
+  const shapes = loadShapes();
   const per = new Map<string, { epochs: number; batchRoots: number; provingMs: number[]; gas: bigint }>();
   for (let e = from + 1; e <= to; e++) {
     const v = (await httpJson('GET', `${devnet.hubUrl}/roots/${e}`)).body as RootView;
-    const name = names.get(v.shapeId) ?? String(v.shapeId);
+    const name = shapeOfId(v.shapeId, shapes)?.name ?? String(v.shapeId);
     const p = per.get(name) ?? { epochs: 0, batchRoots: 0, provingMs: [], gas: 0n };
     p.epochs++;
     p.batchRoots += v.updates.length;

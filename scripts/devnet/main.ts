@@ -26,15 +26,14 @@ import {
   type MessageView,
   type SentMessage,
 } from '@interop/devnet';
-import { shapeId } from '@interop/protocol';
-import { loadShapes } from '@interop/prover';
+import { shapeOfId } from '@interop/prover';
 import { repoRoot } from '@interop/prover/repoRoot';
 import { z } from 'zod';
 
 /** How the demo names an epoch's shape: `s2 (1x2)`, or `3x8` for one circuits/shapes does not have. */
 function shapeLabel(id: number): string {
   const size = `${Math.floor(id / 2 ** 16)}x${id % 2 ** 16}`;
-  const shape = loadShapes().find((s) => shapeId(s) === id);
+  const shape = shapeOfId(id);
   return shape ? `${shape.name} (${size})` : size;
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { PRODUCTION_DEPTHS, PRODUCTION_SHAPES } from '@interop/protocol';
 
-import { circuitArtifacts, loadShapes } from './circuitArtifacts';
+import { circuitArtifacts, loadShapes, shapeOfId } from './circuitArtifacts';
 import { CircuitArtifactsMissingError, CircuitShapeError } from './errors';
 
 describe('circuitArtifacts', () => {
@@ -50,5 +50,15 @@ describe('loadShapes', () => {
     expect(() => loadShapes(root)).toThrow(/x\.json: groupSize: must be a power of two/);
     write('x.json', { name: 'y', groups: 2, groupSize: 2, chainDepth: 20, sharedDepth: 10 });
     expect(() => loadShapes(root)).toThrow(/must match the file name/);
+  });
+});
+
+describe('shapeOfId', () => {
+  it('names a shape by its L1 id (groups * 2^16 + groupSize), and nothing for an id no shape has', () => {
+    expect(shapeOfId(65536 + 2)?.name).toBe('s2');
+    expect(shapeOfId(2 * 65536 + 2)?.name).toBe('s4');
+    expect(shapeOfId(2 * 65536 + 16)?.name).toBe('l32');
+    expect(shapeOfId(3 * 65536 + 8)).toBeUndefined();
+    expect(shapeOfId(2 * 65536 + 2, [])).toBeUndefined();
   });
 });

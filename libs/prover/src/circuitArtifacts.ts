@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { shapeId } from '@interop/protocol';
 import { z } from 'zod';
 
 import { CircuitArtifactsMissingError, CircuitShapeError } from './errors';
@@ -107,4 +108,12 @@ export function loadShapes(root: string = repoRoot()): CircuitShape[] {
       return { ...parsed.data, k: parsed.data.groups * parsed.data.groupSize };
     });
   return shapes.sort((a, b) => a.k - b.k || a.groups - b.groups || a.name.localeCompare(b.name));
+}
+
+/**
+ * The circuits/shapes shape whose L1 id is `id` (`groups * 2^16 + groupSize`, SPEC "Epoch shape"), if this checkout
+ * has one: how an epoch's shape id from the hub API or L1 is named.
+ */
+export function shapeOfId(id: number, shapes: readonly CircuitShape[] = loadShapes()): CircuitShape | undefined {
+  return shapes.find((s) => shapeId(s) === id);
 }
