@@ -1,4 +1,17 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The pipeline's stages timed by `chain_stage_seconds` (where a message's time goes; bench/chain reads it). */
+export type ChainStage =
+  | 'watch_rpc'
+  | 'watch_db'
+  | 'seal_db_read'
+  | 'seal_compute'
+  | 'seal_sign'
+  | 'seal_db_write'
+  | 'publish_db_read'
+  | 'publish_encode'
+  | 'publish_kafka'
+  | 'publish_db_write';
 
 /**
  * The chain app's Prometheus metrics, in a registry of its own (not prom-client's global one, so that two apps in
@@ -11,6 +24,7 @@ export class ChainMetrics {
   readonly publishRetries: Counter;
   readonly reorgsDetected: Counter;
   readonly rootsImported: Counter;
+  private readonly stageSeconds: Histogram<'stage'>;
   private readonly headBlock: Gauge;
   private readonly lastBlockSeenGauge: Gauge;
   private readonly lastBatchGauge: Gauge;
@@ -47,11 +61,38 @@ export class ChainMetrics {
     this.publishRetries = counter('chain_publish_retries_total', 'failed attempts to publish a sealed batch (retried)');
     this.reorgsDetected = counter('chain_reorgs_detected_total', 'replaced blocks noticed by the watcher');
     this.rootsImported = counter('chain_roots_imported_total', 'L1 shared roots imported into the InteropHandler');
+    this.stageSeconds = new Histogram({
+      name: 'chain_stage_seconds',
+      help: 'time spent per pipeline stage (RPC reads, database reads and writes, hashing, signing, Kafka sends)',
+      labelNames: ['stage'],
+      buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10],
+      registers: [this.registry],
+    });
     this.headBlock = gauge('chain_head_block', 'latest L2 block number');
     this.lastBlockSeenGauge = gauge('chain_last_block_seen', 'last L2 block the watcher scanned');
     this.lastBatchGauge = gauge('chain_last_sealed_batch', 'number of the last sealed batch (-1: none yet)');
     this.lastBatchGauge.set(-1);
     this.lagGauge = gauge('chain_lag_blocks', 'head minus the last block holding a sealed message');
+  }
+
+  /** Runs `work` and adds its duration (also when it fails) to `chain_stage_seconds{stage}`. */
+  async time<T>(stage: ChainStage, work: () => Promise<T>): Promise<T> {
+    const end = this.stageSeconds.startTimer({ stage });
+    try {
+      return await work();
+    } finally {
+      end();
+    }
+  }
+
+  /** `time` for synchronous work (hashing). */
+  timeSync<T>(stage: ChainStage, work: () => T): T {
+    const end = this.stageSeconds.startTimer({ stage });
+    try {
+      return work();
+    } finally {
+      end();
+    }
   }
 
   setHead(head: bigint): void {

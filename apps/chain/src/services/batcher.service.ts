@@ -76,7 +76,7 @@ export class BatcherService {
     if (upTo < 0n) return [];
     const sealed: SealedBatchSummary[] = [];
     for (;;) {
-      const waiting = await this.store.countUnsealed(upTo);
+      const waiting = await this.metrics.time('seal_db_read', () => this.store.countUnsealed(upTo));
       if (waiting === 0) break;
       const full = waiting >= this.settings.BATCH_MAX_MESSAGES;
       if (!full && now - this.lastSealAt < this.settings.BATCH_INTERVAL_MS) break;
@@ -87,17 +87,25 @@ export class BatcherService {
   }
 
   private async sealOne(upTo: bigint): Promise<SealedBatchSummary> {
-    const messages = await this.store.unsealedMessages(upTo, this.settings.BATCH_MAX_MESSAGES);
-    const leaves = messages.map((m) => {
-      const leaf = messageLeaf(m.message);
-      if (leaf !== m.messageId.toLowerCase()) throw new MessageIdMismatchError({ stored: m.messageId, computed: leaf });
-      return leaf;
+    const messages = await this.metrics.time('seal_db_read', () =>
+      this.store.unsealedMessages(upTo, this.settings.BATCH_MAX_MESSAGES),
+    );
+    const tree = this.metrics.timeSync('seal_compute', () => {
+      const leaves = messages.map((m) => {
+        const leaf = messageLeaf(m.message);
+        if (leaf !== m.messageId.toLowerCase()) {
+          throw new MessageIdMismatchError({ stored: m.messageId, computed: leaf });
+        }
+        return leaf;
+      });
+      return buildBatchTree(leaves, this.settings.BATCH_DEPTH);
     });
-    const tree = buildBatchTree(leaves, this.settings.BATCH_DEPTH);
-    const last: SealedBatch | null = await this.store.lastBatch();
+    const last: SealedBatch | null = await this.metrics.time('seal_db_read', () => this.store.lastBatch());
     const batchNumber = last ? last.batchNumber + 1n : 0n;
     const chainTree = await this.currentChainTree();
-    const { next, frontier } = appendBatch(chainTree, this.chainDepth, tree.root, batchNumber);
+    const { next, frontier } = this.metrics.timeSync('seal_compute', () =>
+      appendBatch(chainTree, this.chainDepth, tree.root, batchNumber),
+    );
     const commitment: BatchRootCommitment = {
       chainId: this.settings.CHAIN_ID,
       batchNumber,
@@ -107,14 +115,16 @@ export class BatcherService {
       firstBlock: messages[0]!.blockNumber,
       lastBlock: messages[messages.length - 1]!.blockNumber,
     };
-    const signature = await this.signer.sign(commitment);
+    const signature = await this.metrics.time('seal_sign', () => this.signer.sign(commitment));
     try {
-      await this.store.saveBatch({
-        batch: { ...commitment, signature },
-        leaves: messages.map((m, leafIndex) => ({ id: m.id, leafIndex })),
-        sealedCheckpoint: { number: commitment.lastBlock, hash: messages[messages.length - 1]!.blockHash },
-        frontier,
-      });
+      await this.metrics.time('seal_db_write', () =>
+        this.store.saveBatch({
+          batch: { ...commitment, signature },
+          leaves: messages.map((m, leafIndex) => ({ id: m.id, leafIndex })),
+          sealedCheckpoint: { number: commitment.lastBlock, hash: messages[messages.length - 1]!.blockHash },
+          frontier,
+        }),
+      );
     } catch (e) {
       // Committed or not (a lost connection may hide a commit), the store knows: reload the tree from it next time.
       this.chainTree = null;

@@ -31,7 +31,7 @@ export class PublisherService {
 
   async publishPending(): Promise<PublishResult> {
     const published: bigint[] = [];
-    for (const batch of await this.store.unpublishedBatches()) {
+    for (const batch of await this.metrics.time('publish_db_read', () => this.store.unpublishedBatches())) {
       try {
         await this.publish(batch);
       } catch (e) {
@@ -41,7 +41,7 @@ export class PublisherService {
         this.logger.warn(`publishing batch ${batch.batchNumber} failed (will retry): ${error}`);
         return { published, failed: { batchNumber: batch.batchNumber, error } };
       }
-      await this.store.markPublished(batch.batchNumber);
+      await this.metrics.time('publish_db_write', () => this.store.markPublished(batch.batchNumber));
       published.push(batch.batchNumber);
       this.logger.log(`published batch ${batch.batchNumber} (${batch.messageCount} messages)`);
     }
@@ -50,33 +50,39 @@ export class PublisherService {
 
   private async publish(batch: SealedBatch): Promise<void> {
     const key = this.settings.CHAIN_ID.toString();
-    const messages = await this.store.batchMessages(batch.batchNumber);
+    const messages = await this.metrics.time('publish_db_read', () => this.store.batchMessages(batch.batchNumber));
     for (const m of messages) {
-      const value = messageRecordToJson({
-        batchNumber: batch.batchNumber,
-        batchRoot: batch.batchRoot,
-        messageCount: batch.messageCount,
-        leafIndex: m.leafIndex!,
-        message: m.message,
-        txHash: m.txHash,
-        blockNumber: m.blockNumber,
-        logIndex: m.logIndex,
-      });
-      await this.sink.send(this.settings.KAFKA_TOPIC_MESSAGES, m.message.srcChainId.toString(), value);
+      const value = this.metrics.timeSync('publish_encode', () =>
+        messageRecordToJson({
+          batchNumber: batch.batchNumber,
+          batchRoot: batch.batchRoot,
+          messageCount: batch.messageCount,
+          leafIndex: m.leafIndex!,
+          message: m.message,
+          txHash: m.txHash,
+          blockNumber: m.blockNumber,
+          logIndex: m.logIndex,
+        }),
+      );
+      await this.metrics.time('publish_kafka', () =>
+        this.sink.send(this.settings.KAFKA_TOPIC_MESSAGES, m.message.srcChainId.toString(), value),
+      );
     }
-    await this.sink.send(
-      this.settings.KAFKA_TOPIC_BATCH_ROOTS,
-      key,
-      batchRootRecordToJson({
-        chainId: batch.chainId,
-        batchNumber: batch.batchNumber,
-        batchRoot: batch.batchRoot,
-        chainRoot: batch.chainRoot,
-        messageCount: batch.messageCount,
-        firstBlock: batch.firstBlock,
-        lastBlock: batch.lastBlock,
-        signature: batch.signature,
-      }),
+    await this.metrics.time('publish_kafka', () =>
+      this.sink.send(
+        this.settings.KAFKA_TOPIC_BATCH_ROOTS,
+        key,
+        batchRootRecordToJson({
+          chainId: batch.chainId,
+          batchNumber: batch.batchNumber,
+          batchRoot: batch.batchRoot,
+          chainRoot: batch.chainRoot,
+          messageCount: batch.messageCount,
+          firstBlock: batch.firstBlock,
+          lastBlock: batch.lastBlock,
+          signature: batch.signature,
+        }),
+      ),
     );
   }
 }

@@ -40,13 +40,13 @@ export class WatcherService {
 
   /** One poll: reorg check, then one range scan. */
   async tick(): Promise<WatcherTickResult> {
-    const head = await this.reader.headNumber();
+    const head = await this.rpc(() => this.reader.headNumber());
     this.metrics.setHead(head);
-    let checkpoint = await this.store.scanCheckpoint();
+    let checkpoint = await this.db(() => this.store.scanCheckpoint());
     let reorg: WatcherTickResult['reorg'] = null;
 
     if (checkpoint) {
-      const canonical = checkpoint.number <= head ? await this.reader.block(checkpoint.number) : null;
+      const canonical = checkpoint.number <= head ? await this.rpc(() => this.reader.block(checkpoint!.number)) : null;
       if (!canonical || canonical.hash !== checkpoint.hash) {
         const forkPoint = await this.findForkPoint(checkpoint.number);
         const droppedMessages = await this.store.rollback(forkPoint);
@@ -72,6 +72,14 @@ export class WatcherService {
     return { head, scannedTo: to, newMessages, reorg };
   }
 
+  private rpc<T>(work: () => Promise<T>): Promise<T> {
+    return this.metrics.time('watch_rpc', work);
+  }
+
+  private db<T>(work: () => Promise<T>): Promise<T> {
+    return this.metrics.time('watch_db', work);
+  }
+
   /** The newest remembered block at or below `below` that the chain still has, or null if none is left. */
   private async findForkPoint(below: bigint): Promise<BlockRef | null> {
     const known = await this.store.knownBlocks(below);
@@ -95,7 +103,7 @@ export class WatcherService {
   }
 
   private async scan(checkpoint: BlockRef | null, from: bigint, to: bigint): Promise<number> {
-    const blocks = await this.reader.blocks(from, to);
+    const blocks = await this.rpc(() => this.reader.blocks(from, to));
     if (blocks.length !== Number(to - from + 1n)) throw new InconsistentReadError(`blocks ${from}..${to} incomplete`);
     let parent = checkpoint;
     for (const block of blocks) {
@@ -105,16 +113,16 @@ export class WatcherService {
       parent = block;
     }
     const byNumber = new Map(blocks.map((b) => [b.number, b]));
-    const messages = await this.reader.messageSentLogs(from, to);
+    const messages = await this.rpc(() => this.reader.messageSentLogs(from, to));
     for (const m of messages) {
       if (byNumber.get(m.blockNumber)?.hash !== m.blockHash) {
         throw new InconsistentReadError(`log ${m.blockNumber}/${m.logIndex} is from block ${m.blockHash}`);
       }
     }
     const last = blocks[blocks.length - 1]!;
-    const again = await this.reader.block(last.number);
+    const again = await this.rpc(() => this.reader.block(last.number));
     if (again?.hash !== last.hash) throw new InconsistentReadError(`block ${last.number} changed during the scan`);
-    await this.store.recordScan({ blocks, messages, checkpoint: last });
+    await this.db(() => this.store.recordScan({ blocks, messages, checkpoint: last }));
     this.metrics.messagesSeen.inc(messages.length);
     if (messages.length > 0) this.logger.log(`recorded ${messages.length} messages of blocks ${from}..${to}`);
     return messages.length;
@@ -127,9 +135,9 @@ export class WatcherService {
    */
   private async prune(head: bigint, scannedTo: bigint): Promise<void> {
     const confirmedBelow = min(head - BigInt(this.settings.CONFIRMATIONS) - 1n, scannedTo);
-    const lastSealed = await this.store.lastSealedBlock();
+    const lastSealed = await this.db(() => this.store.lastSealedBlock());
     const keepFrom = lastSealed === null ? confirmedBelow : min(confirmedBelow, lastSealed);
-    if (keepFrom > 0n) await this.store.pruneBlocks(keepFrom);
+    if (keepFrom > 0n) await this.db(() => this.store.pruneBlocks(keepFrom));
   }
 }
 
