@@ -1,5 +1,5 @@
 /**
- * Writes libs/protocol/src/poseidon/poseidonConstants.generated.ts from @noble/curves' Grain LFSR generator
+ * Writes libs/protocol/src/poseidon/reference/poseidonConstants.generated.ts from @noble/curves' Grain LFSR generator
  * (`grainGenConstants` over `bn254.fields.Fr`), which reproduces circomlib's round constants and MDS matrices.
  *
  * Why a generated file: @noble/curves 2.x is ESM-only and Jest (CommonJS, Node 20) cannot load it, so the library
@@ -16,7 +16,7 @@ import { format, resolveConfig } from 'prettier';
 /** Partial rounds per width t, as in circomlib's poseidon.circom (N_ROUNDS_P[t - 2]). */
 const PARTIAL_ROUNDS: Record<number, number> = { 2: 56, 3: 57, 4: 56, 5: 60, 6: 60 };
 const FULL_ROUNDS = 8;
-const OUT = join(__dirname, '..', 'src', 'poseidon', 'poseidonConstants.generated.ts');
+const OUT = join(__dirname, '..', 'src', 'poseidon', 'reference', 'poseidonConstants.generated.ts');
 
 const hex = (x: bigint): string => `'${x.toString(16)}'`;
 

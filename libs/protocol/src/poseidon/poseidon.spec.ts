@@ -2,10 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { buildPoseidon, type CircomlibPoseidon } from 'circomlibjs';
+import { poseidon1, poseidon2 as lite2, poseidon3 as lite3, poseidon4, poseidon5 as lite5 } from 'poseidon-lite';
 import { FieldElementOutOfRangeError, InvalidPoseidonArityError } from '../errors/field';
 import { ProtocolError } from '../errors/base';
 import { BN254_FIELD_ORDER } from './bn254FieldOrder';
 import { poseidon, poseidon2, poseidon3, poseidon5 } from './poseidon';
+import { poseidonReference } from './reference/poseidonReference';
+
+const liteByArity: Record<number, (inputs: bigint[]) => bigint> = {
+  1: poseidon1,
+  2: lite2,
+  3: lite3,
+  4: poseidon4,
+  5: lite5,
+};
 
 const fieldElement = fc.bigInt({ min: 0n, max: BN254_FIELD_ORDER - 1n });
 
@@ -29,10 +39,26 @@ describe('poseidon', () => {
     );
   });
 
+  it.each([1, 2, 3, 4, 5])(
+    'matches the independent TS reference (constants from @noble/curves) and poseidon-lite, arity %i',
+    (arity) => {
+      const lite = liteByArity[arity]!;
+      fc.assert(
+        fc.property(fc.array(fieldElement, { minLength: arity, maxLength: arity }), (inputs) => {
+          const h = poseidon(inputs);
+          expect(h).toBe(poseidonReference(inputs));
+          expect(h).toBe(lite(inputs));
+        }),
+        { numRuns: 40 },
+      );
+    },
+  );
+
   it('matches circomlibjs at the field edges', () => {
     const r1 = BN254_FIELD_ORDER - 1n;
     for (const inputs of [[0n, 0n], [r1, r1], [0n, r1, 0n], [r1, r1, r1, r1, r1], [0n]]) {
       expect(poseidon(inputs)).toBe(ref(inputs));
+      expect(poseidon(inputs)).toBe(poseidonReference(inputs));
     }
   });
 

@@ -1,4 +1,4 @@
-import { BN254_FIELD_ORDER } from './bn254FieldOrder';
+import { BN254_FIELD_ORDER } from '../bn254FieldOrder';
 import { POSEIDON_CONSTANTS } from './poseidonConstants.generated';
 
 const P = BN254_FIELD_ORDER;

@@ -1,4 +1,4 @@
-import { BN254_FIELD_ORDER } from './bn254FieldOrder';
+import { BN254_FIELD_ORDER } from '../bn254FieldOrder';
 import { optimizePoseidon, type OptimizedPoseidon } from './poseidonPermutation';
 
 const P = BN254_FIELD_ORDER;
@@ -43,10 +43,10 @@ function sbox(x: bigint): bigint {
 
 /**
  * The width-3 permutation (Poseidon of two inputs) with the state in three locals instead of an array: the hot path
- * of every Merkle tree, measured 10-20% faster than the generic loop. Same rounds as `poseidon()` (see
+ * of every Merkle tree, measured 10-20% faster than the generic loop. Same rounds as `poseidonReference()` (see
  * poseidonPermutation.ts). Inputs must already be checked field elements.
  */
-export function poseidonT3Unchecked(a: bigint, b: bigint): bigint {
+export function poseidonT3Reference(a: bigint, b: bigint): bigint {
   const { c, m, mb, pc, sa, sw0, sw1, sv0, sv1, rp } = constants();
   let s0 = 0n;
   let s1 = a;
