@@ -1,107 +1,289 @@
 /**
- * Chain app throughput and latency on real parts (anvil L2 + L1, Kafka, Postgres): sends N messages through
- * InteropCenter, lets an in-process chain app (CONFIRMATIONS 0) watch, seal, sign and publish them, and measures
- * how long after the last send every message's batch root is on Kafka.
+ * Chain app capacity on real parts (anvil L2 + L1, Kafka, Postgres), the app as its own OS process:
  *
- *   KAFKA_BROKERS=127.0.0.1:19092 npx tsx bench/chain/run.ts [messages=300] [batchMax=100]
+ *   KAFKA_BROKERS=127.0.0.1:19092 npx tsx bench/chain/run.ts [messages=5000] [--label after] [--senders 50]
+ *     [--block-time 1] [--poll-ms 100] [--rate <messages/s>]
  *
- * Writes bench/results/chain.json.
+ * Two phases, `messages` each, sent from `senders` fresh keys (raw transactions signed in advance, nonces counted
+ * locally, JSON-RPC batches of eth_sendRawTransaction; bench/chain/loadSender.ts), with the L2 block gas limit raised
+ * to 2e9 so that a block is never the limit:
+ * - burst: every transaction waits in anvil's pool, then one `evm_mine` puts them all in one block; the time from that
+ *   block to every message and batch root on Kafka is the app's own capacity (messages/s sealed and published);
+ * - live: anvil mines a block every `block-time` s while the sends go in as fast as the node takes them (or at
+ *   `rate`); gives the send rate, messages/s end to end, latency from each send's acceptance to its batch root on
+ *   Kafka, and from the last send to everything on Kafka.
+ * Each phase also gives CPU ms per message of the chain app, anvil, the app's Postgres backends and this process (the
+ * sender and the Kafka reader), the app's `chain_stage_seconds` per stage (where its time goes), and the load average.
+ *
+ * Writes the result under `label` ("before" or "after") into bench/results/chain.json, keeping the other label.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
 
 import { ensureTopics } from '@interop/infra';
-import { interopCenterAbi } from '@interop/contracts';
-import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { toHex, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 
 import { startTestChain } from '../../contracts/test/helpers/testChain';
-import { ANVIL_PRIVATE_KEYS } from '../../libs/infra/src/testing/anvil';
+import { ANVIL_PRIVATE_KEYS, freePort } from '../../libs/infra/src/testing/anvil';
 import { requireKafkaBrokers } from '../../libs/infra/src/testing/kafkaBrokers';
 import { uniqueKafkaName } from '../../libs/infra/src/testing/kafkaNames';
 import { createScratchDatabase } from '../../libs/infra/src/prisma/createScratchDatabase';
 import { migrate } from '../../scripts/migrate';
-import { chainConfig, deployStack, readRootRecords, startChainApp } from '../../apps/chain/test/support/harness';
+import { deployHub, deployStack } from '../../apps/chain/test/support/harness';
+import { killChainApp, spawnChainApp, waitHealthy } from '../../apps/chain/test/support/chainProcess';
+import { LoadSender, rpc } from './loadSender';
+import { cpuDeltaMs, cpuMsOf, processCpuMs } from './processCpu';
+import { RecordCollector } from './recordCollector';
+
+const RESULTS = join(__dirname, '..', 'results', 'chain.json');
+const OPERATOR_KEY = ANVIL_PRIVATE_KEYS[1];
+const DST = 902n;
+const PHASE_TIMEOUT_MS = 600_000;
+
+type Sample = {
+  at: number;
+  cpu: Record<string, Record<number, number>>;
+  stages: Map<string, { sum: number; count: number }>;
+};
 
 async function main(): Promise<void> {
-  const n = Number(process.argv[2] ?? 300);
-  const batchMax = Number(process.argv[3] ?? 100);
-  Logger.overrideLogger(['error']);
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      label: { type: 'string', default: 'after' },
+      senders: { type: 'string', default: '50' },
+      'block-time': { type: 'string', default: '1' },
+      'poll-ms': { type: 'string', default: '100' },
+      rate: { type: 'string' },
+    },
+  });
+  const n = Number(positionals[0] ?? 5_000);
+  const senders = Number(values.senders);
+  const blockTime = Number(values['block-time']);
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
   const brokers = requireKafkaBrokers();
+  const loadStart = loadavg();
+
   const [l2, l1] = await Promise.all([startTestChain(901), startTestChain(900)]);
   const db = await createScratchDatabase('chain_bench');
+  const pg = new Client({ connectionString: db.url });
+  let app: ReturnType<typeof spawnChainApp> | undefined;
+  let collector: RecordCollector | undefined;
   try {
     await migrate(db.url);
-    const stack = await deployStack(l2, 902n);
+    await pg.connect();
+    const stack = await deployStack(l2, DST);
+    const hub = await deployHub(l1, { chains: [[901n, privateKeyToAccount(OPERATOR_KEY).address]] });
     const topics = { roots: uniqueKafkaName('bench.chain.roots'), messages: uniqueKafkaName('bench.chain.messages') };
     await ensureTopics(brokers, [topics.roots, topics.messages]);
-    const app = await startChainApp(
-      chainConfig({
-        CHAIN_ID: '901',
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: brokers,
-        KAFKA_TOPIC_BATCH_ROOTS: topics.roots,
-        KAFKA_TOPIC_MESSAGES: topics.messages,
-        L2_RPC_URL: l2.anvil.rpcUrl,
-        L1_RPC_URL: l1.anvil.rpcUrl,
-        L1_HUB_ADDRESS: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
-        INTEROP_CENTER_ADDRESS: stack.center,
-        INTEROP_HANDLER_ADDRESS: stack.handler,
-        OPERATOR_PRIVATE_KEY: ANVIL_PRIVATE_KEYS[1],
-        CONFIRMATIONS: '0',
-        BATCH_MAX_MESSAGES: String(batchMax),
-        BATCH_INTERVAL_MS: '1000',
-        POLL_INTERVAL_MS: '200',
-        START_BLOCK: String((await l2.publicClient.getBlockNumber()) + 1n),
-        ROOT_IMPORTER_ENABLED: 'false',
-      }),
+    const url = l2.anvil.rpcUrl;
+    const sender = await LoadSender.create({ url, chainId: 901, center: stack.center, dstChainId: DST, senders });
+    const signStarted = performance.now();
+    const burstSends = await sender.sign(n, DST);
+    const liveSends = await sender.sign(n, DST);
+    const signMs = performance.now() - signStarted;
+    await rpc(url, 'evm_setBlockGasLimit', [toHex(2_000_000_000n)]);
+    await rpc(url, 'evm_setAutomine', [false]);
+
+    collector = await RecordCollector.start(brokers, topics);
+    const port = await freePort();
+    const appEnv = {
+      CHAIN_ID: '901',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_BATCH_ROOTS: topics.roots,
+      KAFKA_TOPIC_MESSAGES: topics.messages,
+      L2_RPC_URL: url,
+      L1_RPC_URL: l1.anvil.rpcUrl,
+      L1_CHAIN_ID: '900',
+      L1_HUB_ADDRESS: hub,
+      INTEROP_CENTER_ADDRESS: stack.center,
+      INTEROP_HANDLER_ADDRESS: stack.handler,
+      OPERATOR_PRIVATE_KEY: OPERATOR_KEY,
+      CONFIRMATIONS: '0',
+      BATCH_MAX_MESSAGES: '65536',
+      BATCH_INTERVAL_MS: '1000',
+      POLL_INTERVAL_MS: values['poll-ms'],
+      START_BLOCK: String(BigInt(await rpc<Hex>(url, 'eth_blockNumber')) + 1n),
+      ROOT_IMPORTER_ENABLED: 'false',
+    };
+    app = spawnChainApp(appEnv);
+    await waitHealthy(app, port);
+    const running = app;
+    const pids = async () => ({
+      app: [running.child.pid!],
+      anvil: [l2.anvil.process.pid!],
+      postgres: (
+        await pg.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+        )
+      ).rows.map((r) => r.pid),
+      bench: [process.pid],
+    });
+    const sample = async (): Promise<Sample> => {
+      const p = await pids();
+      const cpu = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, cpuMsOf(v)]));
+      return { at: performance.now(), cpu, stages: await stagesOf(port) };
+    };
+    const costs = (a: Sample, b: Sample, messages: number) => ({
+      cpuMsPerMessage: Object.fromEntries(
+        Object.keys(b.cpu).map((k) => [k, round(cpuDeltaMs(a.cpu[k] ?? {}, b.cpu[k]!) / messages, 3)]),
+      ),
+      cpuUtilisation: Object.fromEntries(
+        Object.keys(b.cpu).map((k) => [k, round(cpuDeltaMs(a.cpu[k] ?? {}, b.cpu[k]!) / (b.at - a.at), 2)]),
+      ),
+      stageMsPerMessage: Object.fromEntries(
+        [...b.stages].map(([stage, v]) => [
+          stage,
+          round(((v.sum - (a.stages.get(stage)?.sum ?? 0)) * 1000) / messages, 4),
+        ]),
+      ),
+      stageCalls: Object.fromEntries(
+        [...b.stages].map(([stage, v]) => [stage, v.count - (a.stages.get(stage)?.count ?? 0)]),
+      ),
+    });
+    const c = collector;
+    const rootsAfter = (t: number) => c.roots.filter((r) => r.at >= t);
+
+    // Burst: the app's capacity on a block that brings `n` messages at once.
+    await sender.submit(burstSends);
+    const burstBefore = await sample();
+    const mineStarted = performance.now();
+    await rpc(url, 'evm_mine');
+    const mined = performance.now();
+    await c.until('the burst on Kafka', () => c.rootedMessages() >= n && c.messages.length >= n, PHASE_TIMEOUT_MS);
+    const burstDone = Math.max(...c.roots.map((r) => r.at), ...c.messages.map((m) => m.at));
+    const burstAfter = await sample();
+    const burstRoots = rootsAfter(mineStarted);
+    const burst = {
+      messages: n,
+      batches: burstRoots.length,
+      mineMs: Math.round(mined - mineStarted),
+      blockToAllOnKafkaMs: Math.round(burstDone - mined),
+      messagesPerSecond: Math.round((n / (burstDone - mined)) * 1000),
+      loadavg: loadavg().map((l) => round(l, 2)),
+      ...costs(burstBefore, burstAfter, n),
+    };
+    process.stdout.write(`burst ${JSON.stringify(burst)}\n`);
+
+    // Live: a block every `blockTime` s while the sends go in.
+    await rpc(url, 'evm_setIntervalMining', [blockTime]);
+    const acceptedAt = new Map<string, number>();
+    const liveBefore = await sample();
+    const sendStarted = performance.now();
+    await sender.submit(liveSends, { ratePerSecond: rate }, (hashes, at) => {
+      for (const h of hashes) acceptedAt.set(h.toLowerCase(), at);
+    });
+    const lastSend = performance.now();
+    await c.until(
+      'the live phase on Kafka',
+      () => c.rootedMessages() >= 2 * n && c.messages.length >= 2 * n,
+      PHASE_TIMEOUT_MS,
     );
-    try {
-      const fee = await l2.publicClient.readContract({
-        address: stack.center,
-        abi: interopCenterAbi,
-        functionName: 'quoteFee',
-        args: [902n, 2n, 100_000n],
-      });
-      const sendStart = performance.now();
-      const wallet = l2.wallets[2]!;
-      let last: `0x${string}` = '0x';
-      for (let i = 0; i < n; i++) {
-        // Not waiting for each receipt: anvil mines one block per transaction, in nonce order.
-        last = await wallet.writeContract({
-          address: stack.center,
-          abi: interopCenterAbi,
-          functionName: 'sendMessage',
-          args: [902n, wallet.account.address, `0x${(i % 65_536).toString(16).padStart(4, '0')}`, 100_000n],
-          value: fee,
-        });
-      }
-      await l2.publicClient.waitForTransactionReceipt({ hash: last });
-      const sentMs = performance.now() - sendStart;
-      const lastSent = performance.now();
-      const roots = await readRootRecords(brokers, topics.roots, (r) => r.reduce((s, x) => s + x.messageCount, 0) >= n);
-      const pipelineMs = performance.now() - lastSent;
-      const result = {
-        date: new Date().toISOString(),
-        messages: n,
-        batchMaxMessages: batchMax,
-        batches: roots.records.length,
-        sendMs: Math.round(sentMs),
-        lastSendToAllRootsOnKafkaMs: Math.round(pipelineMs),
-        firstSendToAllRootsOnKafkaMs: Math.round(sentMs + pipelineMs),
-        messagesPerSecondEndToEnd: Math.round((n / (sentMs + pipelineMs)) * 1000),
-      };
-      writeFileSync(join(__dirname, '..', 'results', 'chain.json'), `${JSON.stringify(result, null, 2)}\n`);
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-    } finally {
-      await app.close();
+    const liveAfter = await sample();
+    const rootAt = new Map(c.roots.map((r) => [r.batchNumber, r.at]));
+    const liveMessages = c.messages.filter((m) => acceptedAt.has(m.txHash.toLowerCase()));
+    const latencies = liveMessages
+      .map((m) => rootAt.get(m.batchNumber)! - acceptedAt.get(m.txHash.toLowerCase())!)
+      .sort((a, b) => a - b);
+    const liveDone = Math.max(...liveMessages.map((m) => rootAt.get(m.batchNumber)!));
+    const liveRoots = rootsAfter(sendStarted);
+    const live = {
+      messages: n,
+      blockTimeS: blockTime,
+      targetRate: rate ?? 'max',
+      sendMs: Math.round(lastSend - sendStarted),
+      sendsPerSecond: Math.round((n / (lastSend - sendStarted)) * 1000),
+      lastSendToAllOnKafkaMs: Math.round(liveDone - lastSend),
+      firstSendToAllOnKafkaMs: Math.round(liveDone - sendStarted),
+      messagesPerSecondEndToEnd: Math.round((n / (liveDone - sendStarted)) * 1000),
+      sendToRootOnKafkaMs: {
+        p50: Math.round(pct(latencies, 0.5)),
+        p90: Math.round(pct(latencies, 0.9)),
+        p99: Math.round(pct(latencies, 0.99)),
+        max: Math.round(latencies[latencies.length - 1]!),
+      },
+      batches: liveRoots.length,
+      messagesPerBatch: Math.round(n / Math.max(1, liveRoots.length)),
+      loadavg: loadavg().map((l) => round(l, 2)),
+      ...costs(liveBefore, liveAfter, n),
+    };
+    process.stdout.write(`live ${JSON.stringify(live)}\n`);
+
+    // Correctness: each message once, roots numbered 0..k-1 once each, covering every message.
+    const numbers = c.roots.map((r) => r.batchNumber).sort((a, b) => (a < b ? -1 : 1));
+    const checks = {
+      messageRecords: c.messages.length,
+      distinctMessages: new Set(c.messages.map((m) => `${m.txHash}/${m.logIndex}`)).size,
+      rootRecords: c.roots.length,
+      rootsConsecutiveFromZero: numbers.every((b, i) => b === BigInt(i)),
+      messagesCoveredByRoots: c.rootedMessages(),
+    };
+    const result = {
+      date: new Date().toISOString(),
+      commit: execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim(),
+      command: `KAFKA_BROKERS=${brokers} npx tsx bench/chain/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: { cpus: cpus().length, loadavgAtStart: loadStart.map((l) => round(l, 2)) },
+      setup: {
+        senders,
+        signMsPerTx: round(signMs / (2 * n), 3),
+        appEnv: pick(appEnv, ['CONFIRMATIONS', 'BATCH_MAX_MESSAGES', 'BATCH_INTERVAL_MS', 'POLL_INTERVAL_MS']),
+        l2BlockGasLimit: 2_000_000_000,
+        anvilCpuMsAtEnd: processCpuMs(l2.anvil.process.pid!),
+      },
+      burst,
+      live,
+      checks,
+    };
+    const existing = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
+    const kept = 'before' in existing || 'after' in existing ? existing : { earlier: existing };
+    writeFileSync(RESULTS, `${JSON.stringify({ ...kept, [values.label]: result }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(checks)}\n`);
+    if (checks.distinctMessages !== 2 * n || checks.messageRecords !== 2 * n || !checks.rootsConsecutiveFromZero) {
+      throw new Error(`records on Kafka are not exactly the messages sent: ${JSON.stringify(checks)}`);
     }
   } finally {
-    await db.drop();
+    if (app) await killChainApp(app);
+    await collector?.stop().catch(() => undefined);
+    await pg.end().catch(() => undefined);
+    await db.drop().catch(() => undefined);
     await Promise.all([l2.stop(), l1.stop()]);
   }
 }
 
+/** `chain_stage_seconds` sum and count per stage from the app's /metrics. */
+async function stagesOf(port: number): Promise<Map<string, { sum: number; count: number }>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out = new Map<string, { sum: number; count: number }>();
+  for (const m of text.matchAll(/^chain_stage_seconds_(sum|count)\{[^}]*stage="(\w+)"[^}]*\} (\S+)$/gm)) {
+    const entry = out.get(m[2]!) ?? { sum: 0, count: 0 };
+    entry[m[1] as 'sum' | 'count'] = Number(m[3]);
+    out.set(m[2]!, entry);
+  }
+  return out;
+}
+
+function pct(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+function round(x: number, digits: number): number {
+  return Number(x.toFixed(digits));
+}
+
+function pick<T extends Record<string, string>>(o: T, keys: (keyof T)[]): Partial<T> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Partial<T>;
+}
+
 main().catch((e: unknown) => {
-  process.stderr.write(`bench/chain failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`bench/chain failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });
