@@ -71,6 +71,11 @@ export type StartDevnetOptions = {
   /** `kafka`: the hub hands proof jobs to `proverWorkers` prover processes over Kafka. */
   proverMode?: 'in-process' | 'kafka';
   proverWorkers?: number;
+  /**
+   * Block gas limit of the L2 nodes (anvil's default: 30M). The load benchmark raises it, then switches the nodes to
+   * interval mining (`evm_setIntervalMining`) once the contracts are deployed, so blocks hold many transactions.
+   */
+  l2GasLimit?: bigint;
   /** Extra environment per app kind, e.g. `{ chain: { BATCH_INTERVAL_MS: '500' } }`. */
   appEnv?: Partial<Record<'hub' | 'chain' | 'bridge' | 'prover', Record<string, string>>>;
   adminToken?: string;
@@ -125,7 +130,11 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
     cleanups.push(() => l1.stop());
     for (const [i, c] of L2_CHAINS.entries()) {
       const port = options.ports?.l2[i];
-      const node = await startAnvil({ chainId: Number(c.chainId), ...(port ? { port } : {}) });
+      const node = await startAnvil({
+        chainId: Number(c.chainId),
+        ...(port ? { port } : {}),
+        ...(options.l2GasLimit ? { gasLimit: options.l2GasLimit } : {}),
+      });
       anvils.push(node);
       cleanups.push(() => node.stop());
     }

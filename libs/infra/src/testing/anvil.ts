@@ -28,6 +28,8 @@ export type StartAnvilParameters = {
   port?: number;
   /** Seconds between blocks; omitted = automine (a block per transaction). */
   blockTime?: number;
+  /** Block gas limit (anvil's default is 30M); the load benchmark raises it so blocks are not the limit. */
+  gasLimit?: bigint;
   /** Time to wait for the RPC to answer. */
   timeoutMs?: number;
 };
@@ -58,10 +60,17 @@ export const ANVIL_PRIVATE_KEYS = [
  * Starts a real anvil node on 127.0.0.1 and resolves once its JSON-RPC answers `eth_chainId` with the right id.
  * Tests start one per file (about 100 ms) so that no test depends on another's chain state.
  */
-export async function startAnvil({ chainId, port, blockTime, timeoutMs = 15_000 }: StartAnvilParameters): Promise<AnvilInstance> {
+export async function startAnvil({
+  chainId,
+  port,
+  blockTime,
+  gasLimit,
+  timeoutMs = 15_000,
+}: StartAnvilParameters): Promise<AnvilInstance> {
   const listenPort = port ?? (await freePort());
   const args = ['--host', '127.0.0.1', '--port', String(listenPort), '--chain-id', String(chainId), '--silent'];
   if (blockTime !== undefined) args.push('--block-time', String(blockTime));
+  if (gasLimit !== undefined) args.push('--gas-limit', gasLimit.toString());
   const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

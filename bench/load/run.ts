@@ -1,0 +1,503 @@
+/**
+ * Load benchmark: the whole network at saturation (`npm run bench -- load`, or
+ * `npx tsx bench/load/run.ts [--steps 25,50,100,200,400] [--step-seconds 60] [--keys 24]`).
+ *
+ * The devnet as processes (libs/devnet: anvil L1 + two L2s mining a block every --block-time s with a raised gas
+ * limit, the hub proving every epoch with real Groth16 proofs at production depths, both chain apps, the bridge,
+ * Kafka (KAFKA_BROKERS or the local broker) and Postgres). Many sender keys per L2 (locally managed nonces, signed
+ * here, broadcast in JSON-RPC batches) send cross-chain calls in both directions at a target rate that steps up, one
+ * step after the other, until the network saturates: the step whose executed rate (over its second half, when the
+ * pipeline is full) falls below 80% of what was sent. Then the backlog drains and the run checks correctness.
+ *
+ * Reported (bench/results/load.json, plot bench/results/load.svg):
+ *   - per step: target and achieved send rate, executed rate, latency from broadcast to the bridge recording the
+ *     execution (p50/p90/p99), the backlog of each stage at the end of the step, CPU ms per executed message of
+ *     each process (apps, anvil nodes, this generator);
+ *   - samples every 2 s: sent, messages per bridge status, ledger entries, CPU per process;
+ *   - checks: every message executed exactly once on chain (one MessageExecuted event each) and `executed` in the
+ *     bridge, one fee_charged and one fee_earned entry per message, every journal entry balanced per currency,
+ *     `GET /accounting/reconcile` ok. Exits 1 when a check fails.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+
+import { interopHandlerAbi } from '@interop/contracts';
+import { DevnetUser, DEVNET_KEYS, httpJson, startDevnet, type Devnet } from '@interop/devnet';
+import { Command } from 'commander';
+import pg from 'pg';
+import { createPublicClient, http } from 'viem';
+
+import { svgChart } from './plot';
+import { cpuMsByProcess, entriesByKind, messagesByStatus } from './probe';
+import { rpc, RouteSender, type SentTx } from './sender';
+
+const ROOT = join(__dirname, '..', '..');
+const SAMPLE_MS = 2_000;
+const TICK_MS = 100;
+const STAGES = ['sent', 'batched', 'proven', 'relaying'] as const;
+
+const log = (line: string) => process.stderr.write(`[bench load ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+type StepResult = {
+  targetPerSecond: number;
+  sendWindowMs: number;
+  sentPerSecond: number;
+  executedPerSecondSecondHalf: number;
+  backlogAtEnd: Record<string, number>;
+  cpuMsPerExecutedMessage: Record<string, number>;
+  sendErrors: number;
+  latencyMs?: ReturnType<typeof latencyStats>;
+};
+
+type Sample = {
+  t: number;
+  target: number;
+  sent: number;
+  statuses: Record<string, number>;
+  entries: number;
+  cpuMs: Record<string, number>;
+};
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+function latencyStats(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  return {
+    count: s.length,
+    p50: percentile(s, 50),
+    p90: percentile(s, 90),
+    p99: percentile(s, 99),
+    max: s.at(-1) ?? 0,
+  };
+}
+
+const round2 = (x: number) => Number(x.toFixed(2));
+
+async function main(): Promise<void> {
+  const opts = new Command()
+    .option('--steps <list>', 'target messages/s of each step (both directions together)', '25,50,100,200,400')
+    .option('--step-seconds <n>', 'length of each step', '60')
+    .option('--keys <n>', 'sender keys per L2', '24')
+    .option('--block-time <s>', 'L2 block time (interval mining after deployment)', '1')
+    .option('--warmup-seconds <n>', 'sending at the first step rate before the first step', '40')
+    .option('--drain-seconds <n>', 'longest wait for the backlog after the last step', '600')
+    .option('--no-stop-at-saturation', 'run every step even after the network saturated')
+    .parse()
+    .opts<{
+      steps: string;
+      stepSeconds: string;
+      keys: string;
+      blockTime: string;
+      warmupSeconds: string;
+      drainSeconds: string;
+      stopAtSaturation: boolean;
+    }>();
+  const steps = opts.steps.split(',').map(Number);
+  if (steps.some((r) => !(r > 0))) throw new Error(`--steps: expected positive numbers, got ${opts.steps}`);
+  const stepMs = Number(opts.stepSeconds) * 1000;
+  const keys = Number(opts.keys);
+  const load0 = loadavg();
+  const logDir = join(ROOT, '.cache', 'bench', `load-${Date.now()}`);
+
+  const t0 = Date.now();
+  const devnet = await startDevnet({
+    kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092',
+    logDir,
+    log,
+    l2GasLimit: 1_000_000_000n,
+  });
+  log(`devnet up in ${Date.now() - t0} ms; logs in ${logDir}`);
+  const db = new pg.Client({ connectionString: devnet.databaseUrl });
+  await db.connect();
+  let exitCode = 0;
+  try {
+    const [a, b] = [devnet.chains[0]!, devnet.chains[1]!];
+    const deployer = new DevnetUser(devnet, DEVNET_KEYS.users[0]);
+    const recorderA = await deployer.deployRecorder(a.chainId);
+    const recorderB = await deployer.deployRecorder(b.chainId);
+    const payload = DevnetUser.recordCall('0x01');
+    const routes = [
+      new RouteSender(
+        {
+          src: a.chainId,
+          dst: b.chainId,
+          rpcUrl: a.rpcUrl,
+          center: a.center,
+          target: recorderB,
+          payload,
+          gasLimit: 100_000n,
+        },
+        keys,
+        'bench-load',
+      ),
+      new RouteSender(
+        {
+          src: b.chainId,
+          dst: a.chainId,
+          rpcUrl: b.rpcUrl,
+          center: b.center,
+          target: recorderA,
+          payload,
+          gasLimit: 100_000n,
+        },
+        keys,
+        'bench-load',
+      ),
+    ];
+    await Promise.all(routes.map((r) => r.prepare()));
+    for (const c of devnet.chains) await rpc(c.rpcUrl, 'evm_setIntervalMining', [Number(opts.blockTime)]);
+    log(`${keys} sender keys per L2 funded; L2s mine a block every ${opts.blockTime} s`);
+
+    const sent = new Map<string, SentTx>();
+    const samples: Sample[] = [];
+    let target = 0;
+    const started = Date.now();
+    const processes = () => [...devnet.processes(), { name: 'load-generator', pid: process.pid }];
+    const sample = async () => {
+      const [statuses, entries] = await Promise.all([messagesByStatus(db), entriesByKind(db)]);
+      samples.push({
+        t: (Date.now() - started) / 1000,
+        target,
+        sent: sent.size,
+        statuses,
+        entries: Object.values(entries).reduce((s, n) => s + n, 0),
+        cpuMs: cpuMsByProcess(processes()),
+      });
+    };
+    await sample();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        await new Promise((r) => setTimeout(r, SAMPLE_MS));
+        await sample().catch((e: unknown) => log(`sample failed: ${(e as Error).message}`));
+      }
+    })();
+
+    /** Sends at `rate`/s (half per direction) for `ms`, ticking every TICK_MS. */
+    const sendAt = async (rate: number, ms: number) => {
+      const from = Date.now();
+      let done = 0;
+      while (Date.now() - from < ms) {
+        const tick = Date.now();
+        const n = Math.floor(((tick - from) / 1000) * rate) - done;
+        if (n > 0) {
+          const per = [Math.ceil(n / 2), Math.floor(n / 2)];
+          const accepted = await Promise.all(routes.map((r, i) => r.send(per[i]!)));
+          for (const tx of accepted.flat()) sent.set(tx.hash.toLowerCase(), tx);
+          done += n;
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, TICK_MS - (Date.now() - tick))));
+      }
+    };
+
+    // Warm-up at the first step's rate: the first epochs settle and the pipeline fills before any step is judged.
+    target = steps[0]!;
+    log(`warm-up at ${target}/s for ${opts.warmupSeconds} s`);
+    await sendAt(target, Number(opts.warmupSeconds) * 1000);
+
+    const stepResults: StepResult[] = [];
+    const stepWindows: Array<[number, number]> = [];
+    let saturatedAt: number | undefined;
+    for (const rate of steps) {
+      target = rate;
+      const stepStart = Date.now();
+      const before = samples.at(-1)!;
+      log(`step ${rate}/s for ${stepMs / 1000} s`);
+      await sendAt(rate, stepMs);
+      const sendWindowMs = Date.now() - stepStart;
+      stepWindows.push([stepStart, stepStart + sendWindowMs]);
+      // Wait one sample so the step's end is measured.
+      await new Promise((r) => setTimeout(r, SAMPLE_MS + 100));
+      const stepSamples = samples.filter(
+        (s) => s.t * 1000 >= stepStart - started && s.t * 1000 <= sendWindowMs + stepStart - started,
+      );
+      const end = stepSamples.at(-1) ?? samples.at(-1)!;
+      const half = stepSamples.find((s) => s.t * 1000 >= stepStart - started + sendWindowMs / 2) ?? before;
+      const executedRate =
+        ((end.statuses.executed ?? 0) - (half.statuses.executed ?? 0)) / Math.max(0.001, end.t - half.t);
+      const sendRate = (end.sent - before.sent) / Math.max(0.001, end.t - before.t);
+      const cpuPerExecuted = Object.fromEntries(
+        Object.entries(end.cpuMs).map(([name, ms]) => [
+          name,
+          round2(
+            (ms - (before.cpuMs[name] ?? 0)) /
+              Math.max(1, (end.statuses.executed ?? 0) - (before.statuses.executed ?? 0)),
+          ),
+        ]),
+      );
+      const backlog: Record<string, number> = {
+        notYetInBridge: end.sent - Object.values(end.statuses).reduce((s, n) => s + n, 0),
+        ...Object.fromEntries(STAGES.map((s) => [s, end.statuses[s] ?? 0])),
+      };
+      const result: StepResult = {
+        targetPerSecond: rate,
+        sendWindowMs,
+        sentPerSecond: round2(sendRate),
+        executedPerSecondSecondHalf: round2(executedRate),
+        backlogAtEnd: backlog,
+        cpuMsPerExecutedMessage: cpuPerExecuted,
+        sendErrors: routes.reduce((s, r) => s + r.errorCount, 0),
+      };
+      stepResults.push(result);
+      log(
+        `step ${rate}/s: sent ${result.sentPerSecond}/s, executed ${result.executedPerSecondSecondHalf}/s (2nd half), ` +
+          `backlog ${JSON.stringify(backlog)}`,
+      );
+      if (executedRate < 0.8 * sendRate && saturatedAt === undefined) {
+        saturatedAt = rate;
+        if (opts.stopAtSaturation) break;
+      }
+    }
+    target = 0;
+
+    // Drain: every accepted send executed (or failed), or the deadline.
+    const drainStart = Date.now();
+    for (;;) {
+      const s = samples.at(-1)!;
+      const done = (s.statuses.executed ?? 0) + (s.statuses.failed ?? 0);
+      if (done >= sent.size) break;
+      if (Date.now() - drainStart > Number(opts.drainSeconds) * 1000) {
+        log(`drain deadline: ${done}/${sent.size} done`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, SAMPLE_MS));
+      if ((Date.now() - drainStart) % 20_000 < SAMPLE_MS) log(`draining: ${done}/${sent.size} executed`);
+    }
+    const drainMs = Date.now() - drainStart;
+    sampling = false;
+    await sampler;
+    await sample();
+
+    // Per-message latency (broadcast here -> the bridge's `executed` event) and stage times, by source tx hash.
+    const rows = await db.query<{ tx: string; status: string; stage: string; at: Date }>(
+      `SELECT lower(m.src_tx_hash) AS tx, m.status::text AS status, e.status::text AS stage, min(e.created_at) AS at
+         FROM messages m JOIN message_events e ON e.message_id = m.id
+        GROUP BY 1, 2, 3`,
+    );
+    const byTx = new Map<string, { status: string; stages: Record<string, number> }>();
+    for (const r of rows.rows) {
+      const e = byTx.get(r.tx) ?? { status: r.status, stages: {} };
+      e.stages[r.stage] = r.at.getTime();
+      byTx.set(r.tx, e);
+    }
+    // Messages sent during the warm-up or between steps count in the totals only.
+    const stepOf = (t: number) => stepWindows.findIndex(([from, to]) => t >= from && t <= to);
+    const latencies: number[][] = stepResults.map(() => []);
+    const allLatencies: number[] = [];
+    const stageTimes = {
+      sentToBatched: [] as number[],
+      batchedToProven: [] as number[],
+      provenToExecuted: [] as number[],
+    };
+    const executedAt: Array<[number, number]> = [];
+    for (const [hash, tx] of sent) {
+      const m = byTx.get(hash);
+      const exec = m?.stages.executed;
+      if (exec === undefined) continue;
+      latencies[stepOf(tx.sentAt)]?.push(exec - tx.sentAt);
+      allLatencies.push(exec - tx.sentAt);
+      executedAt.push([(exec - started) / 1000, exec - tx.sentAt]);
+      if (m!.stages.batched !== undefined) stageTimes.sentToBatched.push(m!.stages.batched - tx.sentAt);
+      if (m!.stages.batched !== undefined && m!.stages.proven !== undefined)
+        stageTimes.batchedToProven.push(m!.stages.proven - m!.stages.batched);
+      if (m!.stages.proven !== undefined) stageTimes.provenToExecuted.push(exec - m!.stages.proven);
+    }
+    stepResults.forEach((r, i) => Object.assign(r, { latencyMs: latencyStats(latencies[i]!) }));
+
+    const checks = await runChecks(devnet, db, sent, byTx);
+    if (!checks.ok) exitCode = 1;
+
+    const first = samples[0]!;
+    const last = samples.at(-1)!;
+    const executed = last.statuses.executed ?? 0;
+    const bestStep = stepResults.reduce((m, r) =>
+      r.executedPerSecondSecondHalf > m.executedPerSecondSecondHalf ? r : m,
+    );
+    const result = {
+      bench: 'load',
+      at: new Date().toISOString(),
+      command: `npx tsx bench/load/run.ts --steps ${opts.steps} --step-seconds ${opts.stepSeconds} --keys ${keys} --block-time ${opts.blockTime}`,
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        loadavgAtStart: load0.map(round2),
+        loadavgAtEnd: loadavg().map(round2),
+        note: 'anvil (3 nodes), Kafka, Postgres, the hub with its prover, two chain apps, the bridge and this generator share these cores',
+      },
+      setup:
+        'devnet at production depths (chain 20, shared 10), shapes s2/s4/l32; L2 anvils with interval mining and a 1G block gas limit; CALL messages (CallRecorder.record, gas limit 100k) both directions, half each; apps with the devnet defaults',
+      goal: { messagesPerSecond: 500, sustainedSeconds: 60 },
+      steps: stepResults,
+      saturatedAtTargetPerSecond: saturatedAt ?? null,
+      bestExecutedPerSecond: bestStep.executedPerSecondSecondHalf,
+      drainMs,
+      totals: {
+        sent: sent.size,
+        executed,
+        failed: last.statuses.failed ?? 0,
+        ledgerEntries: last.entries,
+        feePerMessageWei: routes.map((r) => r.feePerMessage.toString()),
+        sendErrors: routes.flatMap((r) => r.errors),
+      },
+      latencyAllMs: latencyStats(allLatencies),
+      stagesMs: Object.fromEntries(Object.entries(stageTimes).map(([k, v]) => [k, latencyStats(v)])),
+      cpuMsPerExecutedMessage: Object.fromEntries(
+        Object.entries(last.cpuMs).map(([name, ms]) => [
+          name,
+          round2((ms - (first.cpuMs[name] ?? 0)) / Math.max(1, executed)),
+        ]),
+      ),
+      checks,
+      samples,
+    };
+    const out = JSON.stringify(result, null, 2);
+    process.stdout.write(
+      `${JSON.stringify({ ...result, samples: `${samples.length} samples in the file` }, null, 2)}\n`,
+    );
+    mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench', 'results', 'load.json'), `${out}\n`);
+    writeFileSync(join(ROOT, 'bench', 'results', 'load.svg'), plot(samples, executedAt, result.command, load0));
+    log(
+      `wrote bench/results/load.json and load.svg; checks ${checks.ok ? 'ok' : `FAILED: ${checks.failures.join('; ')}`}`,
+    );
+  } finally {
+    await db.end().catch(() => undefined);
+    await devnet.stop();
+  }
+  process.exitCode = exitCode;
+}
+
+/** Rates between consecutive samples (per second) of a cumulative counter. */
+function rateSeries(samples: Sample[], value: (s: Sample) => number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 1; i < samples.length; i++) {
+    const [p, s] = [samples[i - 1]!, samples[i]!];
+    out.push([s.t, Math.max(0, (value(s) - value(p)) / Math.max(0.001, s.t - p.t))]);
+  }
+  return out;
+}
+
+function plot(samples: Sample[], executedAt: Array<[number, number]>, command: string, load0: number[]): string {
+  // Latency of the messages executed in each 5 s window (p50 and p99), by execution time.
+  const windows = new Map<number, number[]>();
+  for (const [t, ms] of executedAt) {
+    const w = Math.floor(t / 5) * 5;
+    windows.set(w, [...(windows.get(w) ?? []), ms / 1000]);
+  }
+  const lat = [...windows.entries()].sort((x, y) => x[0] - y[0]);
+  const p = (q: number) =>
+    lat.map(
+      ([t, v]) =>
+        [
+          t + 2.5,
+          percentile(
+            [...v].sort((x, y) => x - y),
+            q,
+          ),
+        ] as [number, number],
+    );
+  return svgChart(
+    'bench/load: the network at saturation',
+    `${command} — ${cpus().length} cores, load at start ${load0.map((x) => x.toFixed(1)).join(' ')}`,
+    [
+      {
+        title: 'throughput',
+        unit: 'messages / s',
+        series: [
+          { name: 'target', points: samples.map((s) => [s.t, s.target]), dashed: true },
+          { name: 'sent', points: rateSeries(samples, (s) => s.sent) },
+          { name: 'executed', points: rateSeries(samples, (s) => s.statuses.executed ?? 0) },
+          { name: 'ledger entries', points: rateSeries(samples, (s) => s.entries) },
+        ],
+      },
+      {
+        title: 'backlog per stage',
+        unit: 'messages',
+        series: [
+          {
+            name: 'not yet in bridge',
+            points: samples.map((s) => [s.t, s.sent - Object.values(s.statuses).reduce((a, n) => a + n, 0)]),
+          },
+          ...STAGES.map((st) => ({
+            name: st,
+            points: samples.map((s) => [s.t, s.statuses[st] ?? 0] as [number, number]),
+          })),
+        ],
+      },
+      {
+        title: 'latency, broadcast -> executed',
+        unit: 'seconds',
+        series: [
+          { name: 'p50', points: p(50) },
+          { name: 'p99', points: p(99) },
+        ],
+      },
+    ],
+    'seconds since the first step',
+  );
+}
+
+/** Correctness after the load: exactly-once execution on chain and in the bridge, the ledger whole and balanced. */
+async function runChecks(
+  devnet: Devnet,
+  db: pg.Client,
+  sent: Map<string, SentTx>,
+  byTx: Map<string, { status: string; stages: Record<string, number> }>,
+) {
+  const failures: string[] = [];
+  const notExecuted = [...sent.keys()].filter((h) => byTx.get(h)?.status !== 'executed').length;
+  if (notExecuted > 0) failures.push(`${notExecuted} sent messages are not executed in the bridge`);
+
+  const events = new Map<string, number>();
+  for (const chain of devnet.chains) {
+    const client = createPublicClient({ transport: http(chain.rpcUrl) });
+    const logs = await client.getContractEvents({
+      address: chain.handler,
+      abi: interopHandlerAbi,
+      eventName: 'MessageExecuted',
+      fromBlock: 0n,
+    });
+    for (const l of logs)
+      events.set(l.args.messageId!.toLowerCase(), (events.get(l.args.messageId!.toLowerCase()) ?? 0) + 1);
+  }
+  const ids = await db.query<{ id: string }>(`SELECT lower(id) AS id FROM messages WHERE status = 'executed'`);
+  const missingOnChain = ids.rows.filter((r) => (events.get(r.id) ?? 0) === 0).length;
+  const twice = [...events.values()].filter((n) => n > 1).length;
+  if (missingOnChain > 0) failures.push(`${missingOnChain} executed messages have no MessageExecuted event`);
+  if (twice > 0) failures.push(`${twice} messages were executed more than once on chain`);
+
+  const perMessage = await db.query<{ kind: string; bad: string; total: string }>(
+    `SELECT k.kind,
+            (SELECT count(*) FROM messages m WHERE (SELECT count(*) FROM journal_entries j WHERE j.message_id = m.id AND j.kind = k.kind) <> 1)::text AS bad,
+            (SELECT count(*) FROM journal_entries j WHERE j.kind = k.kind)::text AS total
+       FROM (VALUES ('fee_charged'), ('fee_earned')) AS k(kind)`,
+  );
+  for (const r of perMessage.rows)
+    if (Number(r.bad) > 0) failures.push(`${r.bad} messages do not have exactly one ${r.kind} entry`);
+  const unbalanced = await db.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM (SELECT entry_id FROM postings GROUP BY entry_id, currency HAVING sum(amount) <> 0) x`,
+  );
+  if (Number(unbalanced.rows[0]!.n) > 0) failures.push(`${unbalanced.rows[0]!.n} journal entries do not balance`);
+  const reconcile = await httpJson('GET', `${devnet.bridgeUrl}/accounting/reconcile`, undefined, devnet.adminToken);
+  const reconcileOk = reconcile.status === 200 && (reconcile.body as { ok?: boolean }).ok === true;
+  if (!reconcileOk) failures.push(`reconcile: ${reconcile.status} ${JSON.stringify(reconcile.body).slice(0, 300)}`);
+  return {
+    ok: failures.length === 0,
+    failures,
+    sent: sent.size,
+    executedInBridge: sent.size - notExecuted,
+    onChainExecutedEvents: [...events.values()].reduce((s, n) => s + n, 0),
+    executedTwiceOnChain: twice,
+    ledger: Object.fromEntries(perMessage.rows.map((r) => [r.kind, Number(r.total)])),
+    unbalancedEntries: Number(unbalanced.rows[0]!.n),
+    reconcileOk,
+  };
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench load failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
