@@ -1,4 +1,5 @@
-import { concat, keccak256, type Hex } from 'viem';
+import type { Hex } from 'viem';
+import { keccakPair } from '../bytes/keccak';
 import { InvalidBytes32Error } from '../errors/field';
 import { InvalidTreeDepthError, LeafIndexOutOfRangeError, TreeFullError } from '../errors/tree';
 import { batchZeroHashes } from './batchZeroHashes';
@@ -37,7 +38,7 @@ export class BatchTree {
       const below = this.levels[level] as Hex[];
       const above: Hex[] = [];
       for (let j = 0; j < below.length; j += 2) {
-        above.push(keccak256(concat([below[j] as Hex, below[j + 1] ?? (this.zeros[level] as Hex)])));
+        above.push(keccakPair(below[j] as Hex, below[j + 1] ?? (this.zeros[level] as Hex)));
       }
       this.levels.push(above);
     }

@@ -1,4 +1,5 @@
-import { concat, keccak256, type Hex } from 'viem';
+import type { Hex } from 'viem';
+import { keccakPair } from '../bytes/keccak';
 import { InvalidTreeDepthError } from '../errors/tree';
 
 const ZERO32: Hex = `0x${'00'.repeat(32)}`;
@@ -19,7 +20,7 @@ export function batchZeroHashes(depth: number): readonly Hex[] {
     const next = cache.slice();
     while (next.length <= depth) {
       const z = next[next.length - 1] as Hex;
-      next.push(keccak256(concat([z, z])));
+      next.push(keccakPair(z, z));
     }
     cache = next;
   }

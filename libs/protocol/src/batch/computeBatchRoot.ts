@@ -1,4 +1,5 @@
-import { concat, keccak256, type Hex } from 'viem';
+import type { Hex } from 'viem';
+import { keccakPair } from '../bytes/keccak';
 import { InvalidBytes32Error } from '../errors/field';
 import { LeafIndexOutOfRangeError } from '../errors/tree';
 
@@ -26,7 +27,7 @@ export function computeBatchRoot(leaf: Hex, index: number | bigint, siblings: re
   for (let level = 0; level < siblings.length; level++) {
     const sibling = siblings[level] as Hex;
     if (!BYTES32.test(sibling)) throw new InvalidBytes32Error({ value: sibling, name: `siblings[${level}]` });
-    node = keccak256((i & 1n) === 0n ? concat([node, sibling]) : concat([sibling, node]));
+    node = (i & 1n) === 0n ? keccakPair(node, sibling) : keccakPair(sibling, node);
     i >>= 1n;
   }
   return node;

@@ -1,10 +1,12 @@
-import { encodeAbiParameters, type Hex } from 'viem';
-import { InvalidMessageError } from '../errors/encoding';
-import { interopMessageAbiParameter, type InteropMessage } from './interopMessage';
+import type { Hex } from 'viem';
+import { toHex } from '../bytes/hex';
+import type { InteropMessage } from './interopMessage';
+import { packMessage } from './packMessage';
 
 /**
  * `abi.encode(m)` of an `InteropMessage` (one tuple parameter, so a 32-byte head offset comes first, exactly like
- * Solidity's `abi.encode` of a struct with a dynamic member). Mirrors `MessageHashing.encode` in
+ * Solidity's `abi.encode` of a struct with a dynamic member), as hex. Hand-packed (see {@link packMessage}); equal to
+ * viem's `encodeAbiParameters([interopMessageAbiParameter], [m])`. Mirrors `MessageHashing.encode` in
  * contracts/src/libraries/MessageHashing.sol.
  *
  * @throws {InvalidMessageError} if a field does not fit its Solidity type.
@@ -13,12 +15,5 @@ import { interopMessageAbiParameter, type InteropMessage } from './interopMessag
  * const bytes = encodeMessage(message);
  */
 export function encodeMessage(m: InteropMessage): Hex {
-  try {
-    return encodeAbiParameters([interopMessageAbiParameter], [m]);
-  } catch (cause) {
-    throw new InvalidMessageError({
-      details: cause instanceof Error ? cause.message.split('\n')[0]! : String(cause),
-      cause,
-    });
-  }
+  return toHex(packMessage(m));
 }

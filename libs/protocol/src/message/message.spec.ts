@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeAbiParameters, encodeAbiParameters, keccak256, type Hex } from 'viem';
+import { decodeAbiParameters, encodeAbiParameters, getAddress, keccak256, type Address, type Hex } from 'viem';
 import { ProtocolError } from '../errors/base';
 import { InvalidMessageError, ProtocolDecodingError } from '../errors/encoding';
 import { sampleMessage } from '../testing/fixtures';
@@ -7,7 +7,12 @@ import { assetIdOf } from './assetIdOf';
 import { decodeTokenPayload } from './decodeTokenPayload';
 import { encodeMessage } from './encodeMessage';
 import { encodeTokenPayload } from './encodeTokenPayload';
-import { interopMessageComponents, interopMessageToJson } from './interopMessage';
+import {
+  interopMessageAbiParameter,
+  interopMessageComponents,
+  interopMessageToJson,
+  type InteropMessage,
+} from './interopMessage';
 import { interopMessageFromJson } from './interopMessageFromJson';
 import { MessageKind } from './messageKind';
 import { messageLeaf } from './messageLeaf';
@@ -68,6 +73,73 @@ describe('encodeMessage / messageLeaf', () => {
     expect(() => encodeMessage(sampleMessage({ nonce: 2n ** 64n }))).toThrow(InvalidMessageError);
     expect(() => encodeMessage(sampleMessage({ amount: -1n }))).toThrow(InvalidMessageError);
     expect(() => messageLeaf(sampleMessage({ sender: '0x1234' }))).toThrow(InvalidMessageError);
+  });
+});
+
+const U64 = 2n ** 64n - 1n;
+const U256 = 2n ** 256n - 1n;
+const hexOf = (b: Uint8Array): Hex => `0x${Buffer.from(b).toString('hex')}`;
+const randomCase = (h: string, upper: boolean[]): string =>
+  h.replace(/[a-f]/g, (c, i: number) => (upper[i % upper.length] ? c.toUpperCase() : c));
+const anyAddress = fc
+  .tuple(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.boolean())
+  .map(([b, checksummed]): Address => (checksummed ? getAddress(hexOf(b)) : hexOf(b)));
+const anyMessage: fc.Arbitrary<InteropMessage> = fc.record({
+  srcChainId: fc.bigInt({ min: 0n, max: U64 }),
+  dstChainId: fc.bigInt({ min: 0n, max: U64 }),
+  nonce: fc.bigInt({ min: 0n, max: U64 }),
+  sender: anyAddress,
+  recipient: anyAddress,
+  kind: fc.integer({ min: 0, max: 255 }).map((k) => k as MessageKind),
+  payload: fc
+    .tuple(fc.uint8Array({ maxLength: 200 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }))
+    .map(([b, upper]): Hex => `0x${randomCase(hexOf(b).slice(2), upper)}`),
+  assetId: fc
+    .tuple(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }))
+    .map(([b, upper]): Hex => `0x${randomCase(hexOf(b).slice(2), upper)}`),
+  amount: fc.bigInt({ min: 0n, max: U256 }),
+  fee: fc.bigInt({ min: 0n, max: U256 }),
+  gasLimit: fc.bigInt({ min: 0n, max: U64 }),
+});
+const viemEncode = (m: InteropMessage): Hex => encodeAbiParameters([interopMessageAbiParameter], [m]);
+
+describe('hand-packed encoding = viem encodeAbiParameters', () => {
+  it('gives the same bytes and the same leaf for any valid message (property)', () => {
+    fc.assert(
+      fc.property(anyMessage, (m) => {
+        const reference = viemEncode(m);
+        expect(encodeMessage(m)).toBe(reference.toLowerCase());
+        expect(messageLeaf(m)).toBe(keccak256(reference));
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('rejects with InvalidMessageError whatever viem rejects, field by field (property)', () => {
+    const bad = fc.oneof(
+      fc.bigInt({ min: U64 + 1n, max: U256 }).map((v) => ({ nonce: v })),
+      fc.bigInt({ min: -U64, max: -1n }).map((v) => ({ srcChainId: v })),
+      fc.bigInt({ min: U64 + 1n, max: 2n ** 70n }).map((v) => ({ gasLimit: v })),
+      fc.bigInt({ min: U256 + 1n, max: 2n ** 300n }).map((v) => ({ amount: v })),
+      fc.bigInt({ min: -(2n ** 10n), max: -1n }).map((v) => ({ fee: v })),
+      fc.integer({ min: 256, max: 10_000 }).map((k) => ({ kind: k })),
+      fc.uint8Array({ minLength: 19, maxLength: 19 }).map((b) => ({ sender: hexOf(b) })),
+      fc.constant({ recipient: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293bc' }), // bad checksum
+      fc.uint8Array({ minLength: 31, maxLength: 31 }).map((b) => ({ assetId: hexOf(b) })),
+    );
+    fc.assert(
+      fc.property(anyMessage, bad, (m, over) => {
+        const broken = { ...m, ...over };
+        expect(() => viemEncode(broken)).toThrow();
+        expect(() => encodeMessage(broken)).toThrow(InvalidMessageError);
+        expect(() => messageLeaf(broken)).toThrow(InvalidMessageError);
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('rejects payloads that are not hex bytes', () => {
+    expect(() => messageLeaf(sampleMessage({ payload: '0x123' }))).toThrow(InvalidMessageError);
+    expect(() => messageLeaf(sampleMessage({ payload: '0xzz' }))).toThrow(InvalidMessageError);
+    expect(() => messageLeaf(sampleMessage({ assetId: `0x${'zz'.repeat(32)}` }))).toThrow(InvalidMessageError);
   });
 });
 

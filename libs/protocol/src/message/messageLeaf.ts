@@ -1,9 +1,11 @@
-import { keccak256, type Hex } from 'viem';
-import { encodeMessage } from './encodeMessage';
+import type { Hex } from 'viem';
+import { keccakBytes } from '../bytes/keccak';
 import type { InteropMessage } from './interopMessage';
+import { packMessage } from './packMessage';
 
 /**
- * The batch-tree leaf of a message, `keccak256(abi.encode(m))`; also the message id.
+ * The batch-tree leaf of a message, `keccak256(abi.encode(m))`; also the message id. The encoding is packed by hand
+ * and hashed as bytes (see {@link packMessage}), no generic ABI code on this hot path.
  * Mirrors `MessageHashing.leaf` in contracts/src/libraries/MessageHashing.sol.
  *
  * @throws {InvalidMessageError} if a field does not fit its Solidity type.
@@ -12,5 +14,5 @@ import type { InteropMessage } from './interopMessage';
  * const id = messageLeaf(message); // 0x-prefixed bytes32
  */
 export function messageLeaf(m: InteropMessage): Hex {
-  return keccak256(encodeMessage(m));
+  return keccakBytes(packMessage(m));
 }
