@@ -19,21 +19,25 @@ import { assertField } from './assertField';
 export class IncrementalPoseidonTree {
   readonly depth: number;
   private readonly zeros: readonly bigint[];
-  /** frontier[i] = the latest node at level i that is a left child (valid where bit i of size is 1). */
+  /**
+   * frontier[i] = the complete left node at level i that the next appends pair with (valid where bit i of size is 1);
+   * frontier[depth] = the root of a full tree.
+   */
   private readonly frontier: bigint[];
   private _size = 0;
-  private _root: bigint;
+  /** The root of the current size, computed on first read (undefined after an append). */
+  private _root: bigint | undefined;
 
   constructor(depth: number) {
     assertDepth(depth);
     this.depth = depth;
     this.zeros = poseidonZeroHashes(depth);
-    this.frontier = this.zeros.slice(0, depth);
-    this._root = this.zeros[depth] as bigint;
+    this.frontier = this.zeros.slice();
+    this._root = this.zeros[depth];
   }
 
   /**
-   * A tree restored from its frontier, without its leaves (O(depth) hashes): `frontier` is what `appendSiblings()`
+   * A tree restored from its frontier, without its leaves (no hash until the root is read, then at most depth): `frontier` is what `appendSiblings()`
    * returned when the tree held `size` leaves. Entry `i` is read only where bit `i` of `size` is 1 (the left node at
    * level `i` the next appends pair with); the other entries are the empty subtrees and are not read. What a process
    * stores to continue a tree after a restart (apps/chain keeps it with every sealed batch). A full tree (`size =
@@ -57,21 +61,13 @@ export class IncrementalPoseidonTree {
       throw new InvalidPathLengthError({ what: 'frontier', expected: depth, actual: frontier.length });
     }
     frontier.forEach((node, level) => assertField(node, `frontier[${level}]`));
-    // The root is the fold of the empty leaf at index `size` (every leaf from `size` on is empty).
     let index = size;
-    let node = tree.zeros[0] as bigint;
     for (let level = 0; level < depth; level++) {
-      if (index % 2 === 1) {
-        const left = frontier[level] as bigint;
-        tree.frontier[level] = left;
-        node = poseidon2(left, node);
-      } else {
-        node = poseidon2(node, tree.zeros[level] as bigint);
-      }
+      if (index % 2 === 1) tree.frontier[level] = frontier[level] as bigint;
       index = Math.floor(index / 2);
     }
     tree._size = size;
-    tree._root = node;
+    tree._root = undefined; // folded on first read, like after an append
     return tree;
   }
 
@@ -80,9 +76,33 @@ export class IncrementalPoseidonTree {
     return this._size;
   }
 
-  /** Current root (the empty-tree root when nothing was appended). */
+  /**
+   * Current root (the empty-tree root when nothing was appended): the fold of the empty leaf at index `size` with
+   * {@link appendSiblings}, at most depth hashes, computed once per size (levels below which everything is empty cost
+   * none).
+   */
   get root(): bigint {
-    return this._root;
+    if (this._root !== undefined) return this._root;
+    let root: bigint;
+    if (this._size >= 2 ** this.depth) {
+      root = this.frontier[this.depth] as bigint;
+    } else {
+      let index = this._size;
+      let node = this.zeros[0] as bigint;
+      let empty = true;
+      for (let level = 0; level < this.depth; level++) {
+        if (index % 2 === 1) {
+          node = poseidon2(this.frontier[level] as bigint, node);
+          empty = false;
+        } else {
+          node = empty ? (this.zeros[level + 1] as bigint) : poseidon2(node, this.zeros[level] as bigint);
+        }
+        index = Math.floor(index / 2);
+      }
+      root = node;
+    }
+    this._root = root;
+    return root;
   }
 
   /** Siblings (leaf level up) of the leaf the next `append` will place at index `size`. */
@@ -98,7 +118,9 @@ export class IncrementalPoseidonTree {
   }
 
   /**
-   * Appends a leaf at index `size` (depth hashes) and returns its index.
+   * Appends a leaf at index `size` and returns its index. Costs one hash per subtree the leaf completes (amortised
+   * one); the root is folded when it is read (see {@link root}), so appending n leaves before reading it costs about
+   * n hashes instead of n * depth.
    * @throws {TreeFullError} when 2^depth leaves are stored. @throws {FieldElementOutOfRangeError} on a bad leaf.
    */
   append(leaf: bigint): number {
@@ -107,16 +129,15 @@ export class IncrementalPoseidonTree {
     const leafIndex = this._size;
     let index = leafIndex;
     let node = leaf;
-    for (let level = 0; level < this.depth; level++) {
-      if (index % 2 === 0) {
-        this.frontier[level] = node;
-        node = poseidon2(node, this.zeros[level] as bigint);
-      } else {
-        node = poseidon2(this.frontier[level] as bigint, node);
-      }
+    let level = 0;
+    // Binary increment of the size: every 1 bit below the first 0 is a complete left node that now pairs up.
+    while (level < this.depth && index % 2 === 1) {
+      node = poseidon2(this.frontier[level] as bigint, node);
       index = Math.floor(index / 2);
+      level++;
     }
-    this._root = node;
+    this.frontier[level] = node;
+    this._root = undefined;
     this._size = leafIndex + 1;
     return leafIndex;
   }
@@ -124,7 +145,7 @@ export class IncrementalPoseidonTree {
   /** An independent copy. */
   clone(): IncrementalPoseidonTree {
     const copy = new IncrementalPoseidonTree(this.depth);
-    for (let i = 0; i < this.depth; i++) copy.frontier[i] = this.frontier[i] as bigint;
+    for (let i = 0; i <= this.depth; i++) copy.frontier[i] = this.frontier[i] as bigint;
     copy._size = this._size;
     copy._root = this._root;
     return copy;

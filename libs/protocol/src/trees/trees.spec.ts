@@ -70,6 +70,67 @@ describe('IncrementalPoseidonTree', () => {
   });
 });
 
+describe('lazy roots (IncrementalPoseidonTree, ChainTree)', () => {
+  it('roots read at arbitrary points, or only at the end, match a naive rebuild; ChainTree siblings match (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(field, fc.boolean()), { minLength: 1, maxLength: 16 }),
+        fc.integer({ min: 4, max: 6 }),
+        (ops, depth) => {
+          const inc = new IncrementalPoseidonTree(depth);
+          const chain = new ChainTree(depth);
+          const leaves: bigint[] = [];
+          for (const [leaf, read] of ops) {
+            expect(chain.appendSiblings()).toEqual(inc.appendSiblings());
+            inc.append(leaf);
+            chain.append(leaf);
+            leaves.push(leaf);
+            if (read) {
+              const expected = naiveRoot(leaves, depth);
+              expect(inc.root).toBe(expected);
+              expect(chain.root).toBe(expected);
+            }
+          }
+          const expected = naiveRoot(leaves, depth);
+          expect(inc.root).toBe(expected);
+          expect(chain.root).toBe(expected);
+          // Proofs against every older size after the caches were filled in another order.
+          for (let size = leaves.length; size >= 1; size--) {
+            const p = chain.proof(size - 1, size);
+            expect(computePoseidonRoot(p.leaf, p.index, p.siblings)).toBe(naiveRoot(leaves.slice(0, size), depth));
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+  it('a full tree keeps its root', () => {
+    const inc = new IncrementalPoseidonTree(2);
+    const chain = new ChainTree(2);
+    for (const leaf of [1n, 2n, 3n, 4n]) {
+      inc.append(leaf);
+      chain.append(leaf);
+    }
+    expect(inc.root).toBe(naiveRoot([1n, 2n, 3n, 4n], 2));
+    expect(chain.root).toBe(inc.root);
+    expect(inc.clone().root).toBe(inc.root);
+    expect(() => chain.append(5n)).toThrow(TreeFullError);
+    expect(() => chain.appendSiblings()).toThrow(TreeFullError);
+  });
+  it('a clone of a ChainTree grows independently of its cached roots', () => {
+    const tree = new ChainTree(3);
+    tree.append(1n);
+    tree.append(2n);
+    expect(tree.root).toBe(naiveRoot([1n, 2n], 3));
+    const copy = tree.clone();
+    tree.append(3n);
+    copy.append(4n);
+    expect(tree.root).toBe(naiveRoot([1n, 2n, 3n], 3));
+    expect(copy.root).toBe(naiveRoot([1n, 2n, 4n], 3));
+    expect(copy.rootAt(2)).toBe(tree.rootAt(2));
+  });
+});
+
 describe('IncrementalPoseidonTree.fromFrontier', () => {
   it('restores every size from appendSiblings() and continues like the original (property)', () => {
     fc.assert(
