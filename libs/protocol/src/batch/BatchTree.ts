@@ -24,6 +24,8 @@ export class BatchTree {
   /** levels[l] = the nodes of level l that have at least one non-empty leaf below them. */
   private readonly levels: Hex[][];
   private readonly zeros: readonly Hex[];
+  /** leaf -> index of its first occurrence, built on the first `indexOf`. */
+  private index: Map<Hex, number> | undefined;
 
   constructor(leaves: readonly Hex[], depth: number) {
     if (!Number.isInteger(depth) || depth < 1 || depth > 32) throw new InvalidTreeDepthError({ depth, max: 32 });
@@ -54,9 +56,14 @@ export class BatchTree {
     return (this.levels[this.depth] as Hex[])[0] ?? (this.zeros[this.depth] as Hex);
   }
 
-  /** Index of the first occurrence of `leaf`, or -1. */
+  /** Index of the first occurrence of `leaf`, or -1. O(1) after the first call (which indexes every leaf once). */
   indexOf(leaf: Hex): number {
-    return (this.levels[0] as Hex[]).indexOf(leaf.toLowerCase() as Hex);
+    if (!this.index) {
+      this.index = new Map();
+      const leaves = this.levels[0] as Hex[];
+      for (let i = leaves.length - 1; i >= 0; i--) this.index.set(leaves[i] as Hex, i);
+    }
+    return this.index.get(leaf.toLowerCase() as Hex) ?? -1;
   }
 
   /** Proof of the leaf at `index`. @throws {LeafIndexOutOfRangeError} if `index >= size`. */

@@ -7,7 +7,7 @@ import { messageLeaf } from '../message/messageLeaf';
 import { sampleMessage } from '../testing/fixtures';
 import { buildScenario } from '../testing/scenario';
 import { PRODUCTION_DEPTHS, TEST_DEPTHS } from '../trees/depths';
-import { buildInclusionProof } from './buildInclusionProof';
+import { buildInclusionProof, buildInclusionProofs } from './buildInclusionProof';
 import { decodeInclusionProof } from './decodeInclusionProof';
 import { encodeInclusionProof } from './encodeInclusionProof';
 import type { InclusionProof } from './inclusionProof';
@@ -46,6 +46,89 @@ describe('inclusion proofs at test depths', () => {
       // Roots travel as bytes32 too.
       const asBytes: Hex = `0x${c.e.sharedTree.root.toString(16).padStart(64, '0')}`;
       expect(verifyInclusionProof(c.m, proof, asBytes, TEST_DEPTHS)).toBe(true);
+    }
+  });
+
+  it('buildInclusionProofs gives exactly what buildInclusionProof gives per message, errors included (property)', () => {
+    const allMessages = scenario.batches.flatMap((b) => b.messages);
+    type Outcome = { proof: InclusionProof } | { error: string };
+    const seen = { proved: 0, rejected: 0 };
+    const outcome = (run: () => InclusionProof): Outcome => {
+      try {
+        return { proof: run() };
+      } catch (e) {
+        expect(e).toBeInstanceOf(InclusionProofBuildError);
+        return { error: (e as InclusionProofBuildError).message };
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.nat(scenario.batches.length - 1),
+        fc.nat(scenario.epochs.length - 1),
+        fc.array(
+          fc.oneof(
+            fc.nat(2).map((i) => ({ own: i })),
+            fc.nat(allMessages.length - 1).map((i) => ({ any: i })),
+          ),
+          {
+            maxLength: 6,
+          },
+        ),
+        fc.boolean(),
+        fc.option(fc.nat(3), { freq: 4 }),
+        (bi, ei, picks, asLeaves, wrongSlot) => {
+          const b = scenario.batches[bi]!;
+          const e = scenario.epochs[ei]!;
+          const messages = picks.map((pick) => ('own' in pick ? b.messages[pick.own]! : allMessages[pick.any]!));
+          const common = {
+            batch: asLeaves ? b.messages.map(messageLeaf) : b.tree,
+            batchNumber: b.batchNumber,
+            chainTree: scenario.state.chainTree(b.chainId)!,
+            chainSizeAtEpoch: e.chainSizes.get(b.chainId) ?? 0,
+            sharedTree: e.sharedTree,
+            slot: wrongSlot ?? Number(b.chainId - 31337n),
+            epoch: e.epoch,
+          };
+          const each = messages.map((message) => outcome(() => buildInclusionProof({ ...common, message })));
+          const firstError = each.find((o) => 'error' in o);
+          let batched: InclusionProof[] | undefined;
+          try {
+            batched = buildInclusionProofs({ ...common, messages });
+          } catch (err) {
+            expect(err).toBeInstanceOf(InclusionProofBuildError);
+            expect(firstError).toEqual({ error: (err as InclusionProofBuildError).message });
+            seen.rejected++;
+            return;
+          }
+          expect(firstError).toBeUndefined();
+          expect(batched).toEqual(each.map((o) => ('proof' in o ? o.proof : undefined)));
+          if (messages.length > 0) seen.proved++;
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Both branches were exercised.
+    expect(seen.proved).toBeGreaterThan(5);
+    expect(seen.rejected).toBeGreaterThan(5);
+  });
+
+  it('verifying again (the remembered Poseidon part) gives the same answers, tampered copies still fail', () => {
+    for (const c of cases.slice(0, 12)) {
+      const proof = proofOf(c);
+      for (let round = 0; round < 2; round++) {
+        expect(verifyInclusionProof(c.m, proof, c.e.sharedTree.root, TEST_DEPTHS)).toBe(true);
+        expect(() => verifyInclusionProof(c.m, proof, c.e.sharedTree.root + 1n, TEST_DEPTHS)).toThrow(
+          InclusionProofVerificationError,
+        );
+        const tampered = { ...proof, chainPath: proof.chainPath.map((x, i) => (i === 1 ? flip(x, 3) : x)) };
+        expect(() => verifyInclusionProof(c.m, tampered, c.e.sharedTree.root, TEST_DEPTHS)).toThrow(
+          InclusionProofVerificationError,
+        );
+        const otherSlot = { ...proof, slot: (proof.slot + 1) % 4 };
+        expect(() => verifyInclusionProof(c.m, otherSlot, c.e.sharedTree.root, TEST_DEPTHS)).toThrow(
+          InclusionProofVerificationError,
+        );
+      }
     }
   });
 

@@ -13,6 +13,33 @@ import type { InclusionProof } from './inclusionProof';
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
+/**
+ * Shared roots the Poseidon part of a proof led to (batch root, batch number, chain path, source chain, slot and
+ * shared path -> root), for the last 1,024 distinct ones. A pure function's results: the key holds every input of
+ * `poseidonFold(chainLeaf(poseidonFold(batchLeaf(batchRoot, n), n, chainPath), srcChainId), slot, sharedPath)`, and
+ * only computations that succeeded are kept, so a hit returns what recomputing would.
+ */
+const poseidonParts = new Map<string, bigint>();
+const POSEIDON_PARTS_KEPT = 1024;
+
+/** The cache key, or undefined when a value is not of its declared type (then nothing is cached or looked up). */
+function poseidonPartKey(batchRoot: Hex, proof: InclusionProof, srcChainId: bigint): string | undefined {
+  if (typeof proof.batchNumber !== 'bigint' || typeof srcChainId !== 'bigint' || !Number.isInteger(proof.slot)) {
+    return undefined;
+  }
+  let key = `${batchRoot}:${proof.batchNumber}:${srcChainId}:${proof.slot}`;
+  for (const x of proof.chainPath) {
+    if (typeof x !== 'bigint') return undefined;
+    key += `:${x.toString(16)}`;
+  }
+  key += '|';
+  for (const x of proof.sharedPath) {
+    if (typeof x !== 'bigint') return undefined;
+    key += `:${x.toString(16)}`;
+  }
+  return key;
+}
+
 function at<T>(level: InclusionProofLevel, run: () => T): T {
   try {
     return run();
@@ -63,13 +90,20 @@ export function verifyInclusionProof(
   }
   const leaf = at('message', () => messageLeaf(message));
   const batchRoot = at('batch', () => computeBatchRoot(leaf, proof.leafIndex, proof.batchPath));
-  const chainRoot = at('chain', () => {
-    if (proof.batchNumber < 0n || proof.batchNumber >= BN254_FIELD_ORDER) fail('chain', 'batchNumber out of range');
-    return computePoseidonRoot(batchLeaf(batchRoot, proof.batchNumber), proof.batchNumber, proof.chainPath);
-  });
-  const root = at('shared', () =>
-    computePoseidonRoot(chainLeaf(chainRoot, message.srcChainId), proof.slot, proof.sharedPath),
-  );
+  // The Poseidon part (about 32 hashes) is the same for every message of a batch: remember its result.
+  const key = poseidonPartKey(batchRoot, proof, message.srcChainId);
+  let root = key === undefined ? undefined : poseidonParts.get(key);
+  if (root === undefined) {
+    const chainRoot = at('chain', () => {
+      if (proof.batchNumber < 0n || proof.batchNumber >= BN254_FIELD_ORDER) fail('chain', 'batchNumber out of range');
+      return computePoseidonRoot(batchLeaf(batchRoot, proof.batchNumber), proof.batchNumber, proof.chainPath);
+    });
+    root = at('shared', () =>
+      computePoseidonRoot(chainLeaf(chainRoot, message.srcChainId), proof.slot, proof.sharedPath),
+    );
+    if (key !== undefined) poseidonParts.set(key, root);
+    if (poseidonParts.size > POSEIDON_PARTS_KEPT) poseidonParts.delete(poseidonParts.keys().next().value as string);
+  }
   if (root !== expected) {
     fail('root', `recomputed shared root ${root} differs from the expected root ${expected} of epoch ${proof.epoch}`);
   }
