@@ -270,10 +270,12 @@ async function main(): Promise<void> {
     sampling = false;
     await sampler;
     await sample();
+    // The raw samples first: an analysis that fails below must not lose the run.
+    writeFileSync(join(logDir, 'samples.json'), JSON.stringify({ steps: stepResults, samples }));
 
     // Per-message latency (broadcast here -> the bridge's `executed` event) and stage times, by source tx hash.
     const rows = await db.query<{ tx: string; status: string; stage: string; at: Date }>(
-      `SELECT lower(m.src_tx_hash) AS tx, m.status::text AS status, e.status::text AS stage, min(e.created_at) AS at
+      `SELECT lower(m.src_tx_hash) AS tx, m.status::text AS status, e.status::text AS stage, min(e.at) AS at
          FROM messages m JOIN message_events e ON e.message_id = m.id
         GROUP BY 1, 2, 3`,
     );
