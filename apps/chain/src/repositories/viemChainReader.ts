@@ -1,11 +1,38 @@
 import { interopCenterAbi } from '@interop/contracts';
 import type { InteropMessage } from '@interop/protocol';
-import { BlockNotFoundError, type Address, type Hex, type PublicClient } from 'viem';
+import {
+  BlockNotFoundError,
+  decodeAbiParameters,
+  getAbiItem,
+  hexToBigInt,
+  hexToNumber,
+  numberToHex,
+  toEventSelector,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from 'viem';
 
 import type { ChainReader } from '../domain/ports';
 import type { BlockRef, SeenMessage } from '../domain/types';
 
-/** `ChainReader` over viem: block headers and InteropCenter `MessageSent` logs of the L2. */
+/**
+ * `MessageSent(bytes32 indexed messageId, uint64 indexed dstChainId, uint64 nonce, InteropMessage message)`: the
+ * message id is topic 1, the data holds (nonce, message).
+ */
+const MESSAGE_SENT = getAbiItem({ abi: interopCenterAbi, name: 'MessageSent' });
+const MESSAGE_SENT_TOPIC = toEventSelector(MESSAGE_SENT);
+const MESSAGE_SENT_DATA = [MESSAGE_SENT.inputs[2], MESSAGE_SENT.inputs[3]] as const;
+if (MESSAGE_SENT.inputs.some((input, i) => i < 2 !== ('indexed' in input && input.indexed === true))) {
+  throw new Error('InteropCenter MessageSent: expected two indexed inputs (messageId, dstChainId), then the data');
+}
+
+/**
+ * `ChainReader` over viem: block headers and InteropCenter `MessageSent` logs of the L2. The logs are fetched with
+ * one `eth_getLogs` filtered by address and the event's topic (so every log is a MessageSent), and their data is
+ * decoded with viem's `decodeAbiParameters`: `getContractEvents` costs about 0.15 ms of CPU per log (it matches each
+ * log against every event of the ABI, hashing their signatures, and formats it), this a third of that (bench/chain).
+ */
 export class ViemChainReader implements ChainReader {
   constructor(
     private readonly client: PublicClient,
@@ -34,24 +61,32 @@ export class ViemChainReader implements ChainReader {
   }
 
   async messageSentLogs(from: bigint, to: bigint): Promise<SeenMessage[]> {
-    const logs = await this.client.getContractEvents({
-      address: this.center,
-      abi: interopCenterAbi,
-      eventName: 'MessageSent',
-      fromBlock: from,
-      toBlock: to,
-      strict: true,
+    const logs = await this.client.request({
+      method: 'eth_getLogs',
+      params: [
+        {
+          address: this.center,
+          topics: [MESSAGE_SENT_TOPIC],
+          fromBlock: numberToHex(from),
+          toBlock: numberToHex(to),
+        },
+      ],
     });
     return logs
+      .filter((log) => !log.removed)
       .map((log) => {
-        const m = log.args.message;
+        const messageId = log.topics[1];
+        if (log.topics[0] !== MESSAGE_SENT_TOPIC || messageId === undefined || messageId === null) {
+          throw new Error(`log ${log.blockNumber}/${log.logIndex} is not a MessageSent event`);
+        }
+        const [, m] = decodeAbiParameters(MESSAGE_SENT_DATA, log.data);
         const message: InteropMessage = { ...m, kind: m.kind };
         return {
-          messageId: log.args.messageId.toLowerCase() as Hex,
-          blockNumber: log.blockNumber,
-          blockHash: log.blockHash,
-          logIndex: log.logIndex,
-          txHash: log.transactionHash,
+          messageId: (messageId as Hex).toLowerCase() as Hex,
+          blockNumber: hexToBigInt(log.blockNumber!),
+          blockHash: log.blockHash!,
+          logIndex: hexToNumber(log.logIndex!),
+          txHash: log.transactionHash!,
           message,
         };
       })
