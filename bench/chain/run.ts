@@ -2,7 +2,7 @@
  * Chain app capacity on real parts (anvil L2 + L1, Kafka, Postgres), the app as its own OS process:
  *
  *   KAFKA_BROKERS=127.0.0.1:19092 npx tsx bench/chain/run.ts [messages=5000] [--label after] [--senders 50]
- *     [--block-time 1] [--poll-ms 100] [--rate <messages/s>]
+ *     [--block-time 1] [--poll-ms 100] [--rate <messages/s>] [--profile <dir>]
  *
  * Two phases, `messages` each, sent from `senders` fresh keys (raw transactions signed in advance, nonces counted
  * locally, JSON-RPC batches of eth_sendRawTransaction; bench/chain/loadSender.ts), with the L2 block gas limit raised
@@ -14,6 +14,9 @@
  *   Kafka, and from the last send to everything on Kafka.
  * Each phase also gives CPU ms per message of the chain app, anvil, the app's Postgres backends and this process (the
  * sender and the Kafka reader), the app's `chain_stage_seconds` per stage (where its time goes), and the load average.
+ *
+ * `--profile <dir>` runs the app with `node --cpu-prof` (the profile is written to `dir` when it stops; a profiled run
+ * is slower and is not written to the results).
  *
  * Writes the result under `label` ("before" or "after") into bench/results/chain.json, keeping the other label.
  */
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
       'block-time': { type: 'string', default: '1' },
       'poll-ms': { type: 'string', default: '100' },
       rate: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const n = Number(positionals[0] ?? 5_000);
@@ -115,7 +119,7 @@ async function main(): Promise<void> {
       START_BLOCK: String(BigInt(await rpc<Hex>(url, 'eth_blockNumber')) + 1n),
       ROOT_IMPORTER_ENABLED: 'false',
     };
-    app = spawnChainApp(appEnv);
+    app = spawnChainApp(appEnv, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
     await waitHealthy(app, port);
     const running = app;
     const pids = async () => ({
@@ -226,6 +230,12 @@ async function main(): Promise<void> {
       rootRecords: c.roots.length,
       rootsConsecutiveFromZero: numbers.every((b, i) => b === BigInt(i)),
       messagesCoveredByRoots: c.rootedMessages(),
+      // The app logs at warn: a failed poll (retried) shows up here.
+      appWarnings: running
+        .output()
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-5),
     };
     const result = {
       date: new Date().toISOString(),
@@ -243,6 +253,13 @@ async function main(): Promise<void> {
       live,
       checks,
     };
+    if (values.profile) {
+      // A clean stop writes the profile (SIGTERM runs the shutdown hooks, then the process exits).
+      app.child.kill('SIGTERM');
+      await app.exited;
+      process.stdout.write(`${JSON.stringify(checks)}\nprofile in ${values.profile}\n`);
+      return;
+    }
     const existing = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
     const kept = 'before' in existing || 'after' in existing ? existing : { earlier: existing };
     writeFileSync(RESULTS, `${JSON.stringify({ ...kept, [values.label]: result }, null, 2)}\n`);

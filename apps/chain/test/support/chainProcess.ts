@@ -14,10 +14,10 @@ export type ChainProcess = {
 
 /**
  * Starts `apps/chain/src/main.ts` with tsx in a child process with exactly `env` (plus PATH/HOME). The app reads its
- * config from the environment the way production does.
+ * config from the environment the way production does. `nodeArgs` go before the script (e.g. `--cpu-prof`).
  */
-export function spawnChainApp(env: Record<string, string>): ChainProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/chain/src/main.ts'], {
+export function spawnChainApp(env: Record<string, string>, nodeArgs: string[] = []): ChainProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'apps/chain/src/main.ts'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
