@@ -51,13 +51,18 @@ const BEFORE = {
 };
 
 const SLICE_MS = 50;
+const WARMUP_MS = 250;
 
 /**
- * Runs each function for about `budgetMs / fns.length`, alternating 50 ms slices between them after a warm-up;
- * returns the operations per second of each (an operation is one call, or `weights[k]` units for function k).
+ * Runs each function for about `budgetMs / fns.length`, alternating 50 ms slices between them after a 250 ms warm-up
+ * each; returns the operations per second of each (an operation is one call, or `weights[k]` units for function k).
  */
 function interleaved(fns: ((i: number) => unknown)[], budgetMs: number, weights: number[] = []): number[] {
-  for (const fn of fns) for (let i = 0; i < 20; i++) fn(i);
+  // Warm-up: V8 first runs JS and WASM on baseline tiers and optimises hot code in the background.
+  for (const fn of fns) {
+    const start = performance.now();
+    for (let i = 0; performance.now() - start < WARMUP_MS; i++) fn(i);
+  }
   const counts = fns.map(() => 0);
   const times = fns.map(() => 0);
   const rounds = Math.max(1, Math.round(budgetMs / SLICE_MS / fns.length));
