@@ -1,5 +1,6 @@
 import { PrismaService } from '@interop/infra';
 import {
+  type BatchTree,
   interopMessageFromJson,
   interopMessageToJson,
   MessageKind,
@@ -20,6 +21,9 @@ import { verifyBatch } from './verifyBatch';
 export type RecordSource = { consumer: string; topic: string; partition: number; offset: bigint };
 
 type BatchKey = { srcChainId: bigint; batchNumber: bigint; batchRoot: string };
+
+/** A transaction that completes or settles a batch moves all its messages: more than Prisma's 5 s default allows for a batch of thousands on a loaded machine. */
+const BATCH_TX = { maxWait: 10_000, timeout: 60_000 };
 
 /**
  * The intake's Postgres I/O: message records, batches, settled epochs, the status timeline and the fee entry of a
@@ -83,10 +87,10 @@ export class IntakeRepository {
         leafIndex: record.leafIndex,
         batchRoot: record.batchRoot,
       });
-      await this.evaluate(tx, key, batchDepth);
-      if (created) await this.rejectLateForgery(tx, key, messageId);
+      const batch = await this.evaluate(tx, key, batchDepth);
+      if (created && batch) await this.rejectLateForgery(tx, batch, messageId);
       await this.saveCheckpoint(tx, source);
-    });
+    }, BATCH_TX);
   }
 
   /**
@@ -130,9 +134,12 @@ export class IntakeRepository {
    * A record that arrives for a batch already verified without it (a forgery under a known root) leaves its message
    * `sent` forever otherwise: fail it with the reason.
    */
-  private async rejectLateForgery(tx: Tx, key: BatchKey, messageId: string): Promise<void> {
-    const batch = await tx.bridgeBatch.findUnique({ where: { srcChainId_batchNumber_batchRoot: pick(key) } });
-    if (!batch || (batch.status !== 'verified' && batch.status !== 'settled')) return;
+  private async rejectLateForgery(
+    tx: Tx,
+    batch: BatchKey & { status: string; messageCount: number },
+    messageId: string,
+  ): Promise<void> {
+    if (batch.status !== 'verified' && batch.status !== 'settled') return;
     const reason =
       `BATCH_ROOT_MISMATCH: batch ${batch.batchNumber} of chain ${batch.srcChainId} is verified without this record ` +
       `(it does not hash into ${batch.batchRoot})`;
@@ -200,20 +207,43 @@ export class IntakeRepository {
         for (const row of rows) await this.evaluate(tx, row, batchDepth);
       }
       await this.saveCheckpoint(tx, source);
-    });
+    }, BATCH_TX);
   }
 
   /**
    * Moves a batch as far as its data allows: incomplete -> verified (records hash into its root) or mismatch
    * (rejected: its messages fail with the reason); verified -> settled (a settled root includes exactly this root:
-   * messages proven, fee booked), rejected (the settled root of this batch number is another), or held.
+   * messages proven, fee booked), rejected (the settled root of this batch number is another), or held. Set-based: a
+   * batch that is still incomplete costs one count (its records are read and hashed once they cover every index), and
+   * the transitions of its messages, their events and fee entries are multi-row statements, whatever its size.
+   * Returns the batch as it now is (undefined if unknown).
    */
-  private async evaluate(tx: Tx, key: BatchKey, batchDepth: number): Promise<void> {
+  private async evaluate(
+    tx: Tx,
+    key: BatchKey,
+    batchDepth: number,
+  ): Promise<(BatchKey & { status: string; messageCount: number }) | undefined> {
     const batch = await tx.bridgeBatch.findUnique({ where: { srcChainId_batchNumber_batchRoot: pick(key) } });
-    if (!batch) return;
+    if (!batch) return undefined;
     // A mismatch is re-checked when another record arrives: the real record next to a forged one verifies it.
     if (batch.status === 'incomplete' || batch.status === 'mismatch') {
-      const records = await tx.bridgeIntakeRecord.findMany({ where: pick(key), orderBy: { id: 'asc' } });
+      const present = await this.indexesPresent(tx, batch);
+      if (present < batch.messageCount) {
+        if (batch.status === 'incomplete') {
+          await tx.bridgeBatch.update({
+            where: { id: batch.id },
+            data: {
+              reason: `BATCH_INCOMPLETE: ${batch.messageCount - present} of ${batch.messageCount} message records missing`,
+            },
+          });
+        }
+        return batch;
+      }
+      const records = await tx.bridgeIntakeRecord.findMany({
+        where: pick(key),
+        orderBy: { id: 'asc' },
+        select: { leafIndex: true, messageId: true },
+      });
       const result = verifyBatch(
         records.map((r) => ({ leafIndex: r.leafIndex, messageId: r.messageId as Hex })),
         batch.messageCount,
@@ -225,7 +255,7 @@ export class IntakeRepository {
           where: { id: batch.id },
           data: { reason: `BATCH_INCOMPLETE: ${result.missing} of ${batch.messageCount} message records missing` },
         });
-        return;
+        return batch;
       }
       if (result.kind === 'mismatch') {
         const reason =
@@ -233,28 +263,13 @@ export class IntakeRepository {
           `${batch.srcChainId} hash to ${result.computedRoot}, not the claimed root ${batch.batchRoot}`;
         await tx.bridgeBatch.update({ where: { id: batch.id }, data: { status: 'mismatch', reason } });
         await this.failMessages(tx, [...new Set(records.map((r) => r.messageId))], reason);
-        return;
+        return { ...batch, status: 'mismatch' };
       }
       await tx.bridgeBatch.update({ where: { id: batch.id }, data: { status: 'verified', reason: null } });
-      for (const [leafIndex, id] of result.leaves.entries()) {
-        await this.restoreVerified(tx, key, leafIndex, id);
-        const moved = await tx.message.updateMany({
-          where: { id, status: 'sent' },
-          data: { status: 'batched', batchNumber: batch.batchNumber, leafIndex, batchRoot: batch.batchRoot },
-        });
-        if (moved.count === 1) {
-          await tx.messageEvent.create({
-            data: {
-              messageId: id,
-              status: 'batched',
-              detail: { batchNumber: batch.batchNumber.toString(), batchRoot: batch.batchRoot },
-            },
-          });
-        }
-      }
+      await this.markBatched(tx, batch, result.leaves);
       batch.status = 'verified';
     }
-    if (batch.status !== 'verified') return;
+    if (batch.status !== 'verified') return batch;
     const settled = await tx.bridgeBatch.findFirst({
       where: { srcChainId: batch.srcChainId, batchNumber: batch.batchNumber, epoch: { not: null } },
     });
@@ -263,7 +278,7 @@ export class IntakeRepository {
       const reason = `BATCH_NOT_SETTLED: batch ${batch.batchNumber} of chain ${batch.srcChainId} is in no settled shared root yet`;
       await tx.bridgeBatch.update({ where: { id: batch.id }, data: { reason } });
       await tx.message.updateMany({ where: { id: { in: ids }, status: 'batched' }, data: { lastError: reason } });
-      return;
+      return batch;
     }
     if (settled.batchRoot !== batch.batchRoot) {
       const reason =
@@ -271,23 +286,63 @@ export class IntakeRepository {
         `with root ${settled.batchRoot}, not ${batch.batchRoot}`;
       await tx.bridgeBatch.update({ where: { id: batch.id }, data: { status: 'rejected', reason } });
       await this.failMessages(tx, ids, reason);
-      return;
+      return { ...batch, status: 'rejected' };
     }
     await tx.bridgeBatch.update({ where: { id: batch.id }, data: { status: 'settled', reason: null } });
     const epoch = settled.epoch as bigint;
-    for (const id of ids) {
-      const moved = await tx.message.updateMany({
-        where: { id, status: 'batched' },
-        data: { status: 'proven', epoch, lastError: null, nextAttemptAt: new Date() },
+    const proven = await tx.message.updateManyAndReturn({
+      where: { id: { in: ids }, status: 'batched' },
+      data: { status: 'proven', epoch, lastError: null, nextAttemptAt: new Date() },
+      select: { id: true, srcChainId: true, fee: true },
+    });
+    if (proven.length > 0) {
+      await tx.messageEvent.createMany({
+        data: proven.map((m) => ({ messageId: m.id, status: 'proven' as const, detail: { epoch: epoch.toString() } })),
       });
-      if (moved.count !== 1) continue;
-      const message = await tx.message.findUniqueOrThrow({ where: { id } });
-      await tx.messageEvent.create({ data: { messageId: id, status: 'proven', detail: { epoch: epoch.toString() } } });
-      await this.ledger.post(
+      await this.ledger.postMany(
         tx,
-        feeChargedEntry({ id, srcChainId: message.srcChainId, fee: BigInt(message.fee.toFixed()) }),
+        proven.map((m) => feeChargedEntry({ id: m.id, srcChainId: m.srcChainId, fee: BigInt(m.fee.toFixed()) })),
       );
     }
+    return { ...batch, status: 'settled' };
+  }
+
+  /** How many distinct leaf indexes `0..messageCount-1` the batch's records cover (one index-only count). */
+  private async indexesPresent(tx: Tx, batch: BatchKey & { messageCount: number }): Promise<number> {
+    const [row] = await tx.$queryRaw<Array<{ n: number }>>`
+      SELECT count(DISTINCT leaf_index)::int AS n FROM bridge_intake_records
+      WHERE src_chain_id = ${batch.srcChainId} AND batch_number = ${batch.batchNumber} AND batch_root = ${batch.batchRoot}
+        AND leaf_index >= 0 AND leaf_index < ${batch.messageCount}`;
+    return row?.n ?? 0;
+  }
+
+  /**
+   * The messages of a verified batch (`leaves` in leaf order) still `sent` become `batched` at their index, with one
+   * event each. A leaf whose row is missing (a forged record took its (source, nonce, sender)) is restored first.
+   */
+  private async markBatched(tx: Tx, batch: BatchKey, leaves: readonly Hex[]): Promise<void> {
+    const firstIndex = new Map<string, number>();
+    for (const [i, id] of leaves.entries()) if (!firstIndex.has(id)) firstIndex.set(id, i);
+    const ids = [...firstIndex.keys()];
+    const existing = new Set(
+      (await tx.message.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id),
+    );
+    for (const id of ids) if (!existing.has(id)) await this.restoreVerified(tx, batch, firstIndex.get(id)!, id);
+    const moved = await tx.message.updateManyAndReturn({
+      where: { id: { in: ids }, status: 'sent' },
+      data: { status: 'batched', batchNumber: batch.batchNumber, batchRoot: batch.batchRoot },
+      select: { id: true, leafIndex: true },
+    });
+    // The row's index comes from the record that created it; one created from another batch's record is moved here.
+    for (const m of moved) {
+      const leafIndex = firstIndex.get(m.id)!;
+      if (m.leafIndex !== leafIndex) await tx.message.update({ where: { id: m.id }, data: { leafIndex } });
+    }
+    if (moved.length === 0) return;
+    const detail = { batchNumber: batch.batchNumber.toString(), batchRoot: batch.batchRoot };
+    await tx.messageEvent.createMany({
+      data: moved.map((m) => ({ messageId: m.id, status: 'batched' as const, detail })),
+    });
   }
 
   /** Message ids of a verified batch, in leaf order (from its records, which hash into the root). */
@@ -301,14 +356,15 @@ export class IntakeRepository {
   }
 
   private async failMessages(tx: Tx, ids: string[], reason: string): Promise<void> {
-    for (const id of ids) {
-      const moved = await tx.message.updateMany({
-        where: { id, status: { in: ['sent', 'batched'] } },
-        data: { status: 'failed', lastError: reason },
-      });
-      if (moved.count === 1)
-        await tx.messageEvent.create({ data: { messageId: id, status: 'failed', detail: { reason } } });
-    }
+    const moved = await tx.message.updateManyAndReturn({
+      where: { id: { in: ids }, status: { in: ['sent', 'batched'] } },
+      data: { status: 'failed', lastError: reason },
+      select: { id: true },
+    });
+    if (moved.length === 0) return;
+    await tx.messageEvent.createMany({
+      data: moved.map((m) => ({ messageId: m.id, status: 'failed' as const, detail: { reason } })),
+    });
   }
 
   private async saveCheckpoint(tx: Tx, s: RecordSource): Promise<void> {
@@ -320,20 +376,24 @@ export class IntakeRepository {
   }
 
   /**
-   * The leaves of a verified batch in leaf order (recomputed from its records, so a forged record for an index is
-   * never used), or undefined when its records do not hash into its root.
+   * The batch tree of a verified batch (rebuilt from its records, so a forged record for an index is never used), or
+   * undefined when its records do not hash into its root. The relayer reads it once per batch and relay round.
    */
-  async batchLeaves(key: BatchKey, batchDepth: number): Promise<Hex[] | undefined> {
+  async batchTree(key: BatchKey, batchDepth: number): Promise<BatchTree | undefined> {
     const batch = await this.prisma.bridgeBatch.findUnique({ where: { srcChainId_batchNumber_batchRoot: pick(key) } });
     if (!batch) return undefined;
-    const records = await this.prisma.bridgeIntakeRecord.findMany({ where: pick(key), orderBy: { id: 'asc' } });
+    const records = await this.prisma.bridgeIntakeRecord.findMany({
+      where: pick(key),
+      orderBy: { id: 'asc' },
+      select: { leafIndex: true, messageId: true },
+    });
     const result = verifyBatch(
       records.map((r) => ({ leafIndex: r.leafIndex, messageId: r.messageId as Hex })),
       batch.messageCount,
       batch.batchRoot as Hex,
       batchDepth,
     );
-    return result.kind === 'verified' ? result.leaves : undefined;
+    return result.kind === 'verified' ? result.tree : undefined;
   }
 }
 

@@ -7,7 +7,7 @@ export type BatchCandidate = { leafIndex: number; messageId: Hex };
 /** Outcome of {@link verifyBatch}. */
 export type VerifyBatchResult =
   | { kind: 'incomplete'; missing: number }
-  | { kind: 'verified'; leaves: Hex[] }
+  | { kind: 'verified'; leaves: Hex[]; tree: BatchTree }
   | { kind: 'mismatch'; computedRoot: Hex };
 
 /** Most alternative leaf combinations tried when Kafka delivered conflicting records for one leaf index. */
@@ -18,7 +18,8 @@ const MAX_COMBINATIONS = 64;
  * so the batch tree is rebuilt from the `messageCount` leaves. Until a record for every index `0..messageCount-1`
  * has arrived the batch is incomplete. When several different records claim one index (a forged copy next to the
  * real one), the combinations are tried (bounded) and the one matching the root wins, so a forgery cannot block the
- * real batch.
+ * real batch. A verified result carries the batch tree it built (the relayer proves every message of the batch from
+ * it instead of hashing the batch again per message).
  *
  * @example
  * verifyBatch([{ leafIndex: 0, messageId: leaf }], 1, root, 16); // { kind: 'verified', leaves: [leaf] }
@@ -41,8 +42,9 @@ export function verifyBatch(
   const choice = new Array<number>(messageCount).fill(0);
   for (;;) {
     const leaves = byIndex.map((s, i) => s[choice[i] as number] as Hex);
-    const root = new BatchTree(leaves, depth).root;
-    if (root === batchRoot.toLowerCase()) return { kind: 'verified', leaves };
+    const tree = new BatchTree(leaves, depth);
+    const root = tree.root;
+    if (root === batchRoot.toLowerCase()) return { kind: 'verified', leaves, tree };
     firstRoot ??= root;
     tried++;
     // Next combination (odometer over the indexes that have alternatives).
