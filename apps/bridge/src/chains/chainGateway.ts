@@ -35,6 +35,9 @@ const HANDLER_STATUS: readonly HandlerStatus[] = ['NONE', 'EXECUTED', 'FAILED'];
 /** A destination transaction signed locally: its hash is known before it is broadcast. */
 export type SignedRelayTx = { hash: Hex; raw: Hex; nonce: number };
 
+/** EIP-1559 fee caps of a relay transaction. */
+export type RelayFees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
+
 /** A relay call the handler accepts. */
 export type RelayCall =
   | { functionName: 'executeMessage'; args: [InteropMessage, InclusionProof] }
@@ -81,7 +84,9 @@ export class ChainGateway {
         nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
         rpcUrls: { default: { http: [c.rpcUrl] } },
       });
-      const client = createPublicClient({ chain, transport: http(c.rpcUrl), pollingInterval: 100 }) as PublicClient;
+      // JSON-RPC batching: the reads a relay round makes at once (one status per message) go in one HTTP request.
+      const transport = http(c.rpcUrl, { batch: { batchSize: 1_000, wait: 0 } });
+      const client = createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient;
       this.clients.set(c.chainId, { config: c, client, chain });
     }
     this.l1 = createPublicClient({ transport: http(config.L1_RPC_URL) });
@@ -128,6 +133,27 @@ export class ChainGateway {
       ),
     );
     return new Map(ids.map((id, i) => [id, HANDLER_STATUS[statuses[i] as number] ?? 'NONE']));
+  }
+
+  /** The shared roots `dst`'s handler imported for `epochs` (zero hash: not imported), and its latest epoch. */
+  async importedRoots(
+    dst: bigint,
+    epochs: readonly bigint[],
+  ): Promise<{ roots: Map<bigint, Hex>; latestEpoch: bigint }> {
+    const { config, client } = this.entry(dst);
+    const distinct = [...new Set(epochs)];
+    const [latestEpoch, ...roots] = await Promise.all([
+      client.readContract({ address: config.interopHandler, abi: interopHandlerAbi, functionName: 'latestEpoch' }),
+      ...distinct.map((epoch) =>
+        client.readContract({
+          address: config.interopHandler,
+          abi: interopHandlerAbi,
+          functionName: 'sharedRootAt',
+          args: [epoch],
+        }),
+      ),
+    ]);
+    return { roots: new Map(distinct.map((e, i) => [e, roots[i] as Hex])), latestEpoch };
   }
 
   /** The shared root `dst`'s handler imported for `epoch` (zero hash: not imported), and its latest epoch. */
@@ -197,34 +223,57 @@ export class ChainGateway {
   }
 
   /**
-   * Estimates, prices and signs a relay call to `dst`'s handler with the relayer key, without sending it.
+   * The calldata of a relay call to `dst`'s handler and the gas to give it: the node's estimate with a margin (the
+   * handler needs gasLimit*64/63 + 50k left before each delivery; a margin keeps estimates on the safe side).
    * @throws the node's error when the call would revert (use {@link revertReason}).
    */
-  async signRelay(dst: bigint, call: RelayCall): Promise<SignedRelayTx> {
-    const { config, client, chain } = this.entry(dst);
+  async estimateRelay(dst: bigint, call: RelayCall): Promise<{ data: Hex; gas: bigint }> {
+    const { config, client } = this.entry(dst);
     const data = encodeFunctionData({ abi: interopHandlerAbi, ...call });
-    const to = config.interopHandler;
     // Through the ABI so that a revert comes back as the handler's named custom error (see revertReason).
-    const request = { address: to, abi: interopHandlerAbi, account: this.relayer, ...call } as unknown as Parameters<
-      PublicClient['estimateContractGas']
-    >[0];
+    const request = {
+      address: config.interopHandler,
+      abi: interopHandlerAbi,
+      account: this.relayer,
+      ...call,
+    } as unknown as Parameters<PublicClient['estimateContractGas']>[0];
     const gas = await client.estimateContractGas(request);
-    const [nonce, fees] = await Promise.all([
-      client.getTransactionCount({ address: this.relayer.address, blockTag: 'pending' }),
-      client.estimateFeesPerGas(),
-    ]);
+    return { data, gas: (gas * 5n) / 4n + 20_000n };
+  }
+
+  /** Signs a relay transaction to `dst`'s handler with the relayer key and `nonce`, without sending it. */
+  async signRelayTx(
+    dst: bigint,
+    tx: { data: Hex; gas: bigint; nonce: number; fees: RelayFees },
+  ): Promise<SignedRelayTx> {
+    const { config, chain } = this.entry(dst);
     const raw = await this.relayer.signTransaction({
       chainId: chain.id,
       type: 'eip1559',
-      to,
-      data,
-      nonce,
-      // The handler needs gasLimit*64/63 + 50k left before each delivery; a margin keeps estimates on the safe side.
-      gas: (gas * 5n) / 4n + 20_000n,
-      maxFeePerGas: fees.maxFeePerGas,
-      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      to: config.interopHandler,
+      data: tx.data,
+      nonce: tx.nonce,
+      gas: tx.gas,
+      maxFeePerGas: tx.fees.maxFeePerGas,
+      maxPriorityFeePerGas: tx.fees.maxPriorityFeePerGas,
     });
-    return { hash: keccak256(raw), raw, nonce };
+    return { hash: keccak256(raw), raw, nonce: tx.nonce };
+  }
+
+  /** EIP-1559 fees for the next transactions to `dst` (read once per relay round). */
+  async relayFees(dst: bigint): Promise<RelayFees> {
+    const fees = await this.entry(dst).client.estimateFeesPerGas();
+    return { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas };
+  }
+
+  /** The relayer's next nonce on `chainId` counting its pending transactions (what a NonceManager starts from). */
+  async pendingNonce(chainId: bigint): Promise<number> {
+    return this.entry(chainId).client.getTransactionCount({ address: this.relayer.address, blockTag: 'pending' });
+  }
+
+  /** The gas limit of `chainId`'s latest block. */
+  async blockGasLimit(chainId: bigint): Promise<bigint> {
+    return (await this.entry(chainId).client.getBlock({ blockTag: 'latest' })).gasLimit;
   }
 
   /** Broadcasts a signed transaction; a node that already has it is fine. Returns false if the node refused it. */

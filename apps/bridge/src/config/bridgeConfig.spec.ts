@@ -30,6 +30,21 @@ describe('bridgeConfigSchema', () => {
     expect(other.depths).toEqual({ batchDepth: 8, chainDepth: 4, sharedDepth: 3 });
   });
 
+  it('bounds the relay transaction limits', () => {
+    const config = loadConfig(bridgeConfigSchema, env);
+    expect(config).toMatchObject({
+      RELAY_BATCH_SIZE: 1024,
+      RELAY_TX_GAS_PERCENT: 50,
+      RELAY_MAX_TX_BYTES: 120_000,
+      RELAY_GAS_PER_MESSAGE: 100_000,
+      RELAY_GAS_PER_BATCH: 1_000_000,
+    });
+    const bad = (vars: Record<string, string>) => () => loadConfig(bridgeConfigSchema, { ...env, ...vars });
+    expect(bad({ RELAY_TX_GAS_PERCENT: '101' })).toThrow(/RELAY_TX_GAS_PERCENT: must be at most 100/);
+    expect(bad({ RELAY_BATCH_SIZE: '0' })).toThrow(/RELAY_BATCH_SIZE: must be at least 1/);
+    expect(bad({ RELAY_MAX_TX_BYTES: '1.5' })).toThrow(/RELAY_MAX_TX_BYTES: must be a positive decimal integer/);
+  });
+
   it('names a bad depth variable', () => {
     const bad = (vars: Record<string, string>) => () => loadConfig(bridgeConfigSchema, { ...env, ...vars });
     expect(bad({ CHAIN_DEPTH: 'twenty' })).toThrow(/CHAIN_DEPTH: must be a tree depth \(1-32\)/);

@@ -112,7 +112,16 @@ export const bridgeConfigSchema = z
     INTAKE_ENABLED: envSchemas.boolean(true),
     RELAYER_ENABLED: envSchemas.boolean(true),
     RELAY_INTERVAL_MS: positiveInt(1_000),
-    RELAY_BATCH_SIZE: positiveInt(16, 256),
+    /** Messages leased per relay round; also the most one relay transaction carries. */
+    RELAY_BATCH_SIZE: positiveInt(1_024, 20_000),
+    /** Share of the destination's block gas limit one relay transaction may need at most (worst case), in percent. */
+    RELAY_TX_GAS_PERCENT: positiveInt(50, 100),
+    /** Calldata bytes one relay transaction may carry at most (geth's pool refuses transactions over 128 KiB). */
+    RELAY_MAX_TX_BYTES: positiveInt(120_000, 16_000_000),
+    /** Estimated gas of one relayed message besides its recipient's gasLimit (proof of a proven batch, calldata). */
+    RELAY_GAS_PER_MESSAGE: positiveInt(100_000, 30_000_000),
+    /** Estimated extra gas of a batch's first message: its chain and shared Poseidon paths are checked once. */
+    RELAY_GAS_PER_BATCH: positiveInt(1_000_000, 30_000_000),
     RELAY_LEASE_MS: positiveInt(60_000),
     RECEIPT_TIMEOUT_MS: positiveInt(60_000),
     MAX_ATTEMPTS: positiveInt(5, 1_000),

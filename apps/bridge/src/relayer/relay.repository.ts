@@ -36,10 +36,24 @@ export type Outcome = {
   entries: Array<JournalEntryDraft | null>;
 };
 
+/** A failed attempt of one message: what it was, what happens next, and what to book with it. */
+export type AttemptFailure = {
+  id: string;
+  from: 'proven' | 'relaying';
+  decision: { kind: 'retry'; attempts: number; nextAttemptAt: Date } | { kind: 'give-up'; attempts: number };
+  reason: string;
+  entries: Array<JournalEntryDraft | null>;
+};
+
+/** Batch transactions (thousands of rows) may outlast Prisma's 5 s default on a loaded machine. */
+const BATCH_TX = { maxWait: 10_000, timeout: 60_000 };
+
 /**
  * The relayer's Postgres I/O. Claims are leases (`claimed_by`, `claimed_until`) taken with `FOR UPDATE SKIP
  * LOCKED`, so racing relayer instances never pick the same message; every transition is conditional on the status
- * it expects, so a repeated or late write changes nothing.
+ * it expects, so a repeated or late write changes nothing. Writes are set-based: one transaction per relay
+ * transaction (recorded) or per receipt (settled), with multi-row statements for the messages, their events and
+ * their journal entries.
  */
 @Injectable()
 export class RelayRepository {
@@ -85,21 +99,33 @@ export class RelayRepository {
     });
   }
 
+  /** The signed bytes recorded for relay transaction `txHash` (kept on one of its messages), if any. */
+  async rawTx(txHash: string): Promise<string | null> {
+    const row = await this.prisma.message.findFirst({
+      where: { dstTxHash: txHash, relayRawTx: { not: null } },
+      select: { relayRawTx: true },
+    });
+    return row?.relayRawTx ?? null;
+  }
+
   /** A message by id. */
   async get(id: string): Promise<Message | null> {
     return this.prisma.message.findUnique({ where: { id } });
   }
 
-  /** Gives a claimed message back without counting an attempt (e.g. its root is not imported yet). */
-  async release(id: string, relayer: string, lastError: string, nextAttemptAt: Date): Promise<void> {
+  /** Gives claimed messages back without counting an attempt (e.g. their root is not imported yet). */
+  async release(ids: readonly string[], relayer: string, lastError: string, nextAttemptAt: Date): Promise<void> {
+    if (ids.length === 0) return;
     await this.prisma.message.updateMany({
-      where: { id, claimedBy: relayer, status: 'proven' },
+      where: { id: { in: [...ids] }, claimedBy: relayer, status: 'proven' },
       data: { claimedBy: null, claimedUntil: null, lastError, nextAttemptAt },
     });
   }
 
   /**
-   * Records the signed transaction (hash and raw bytes) and the proofs before it is broadcast: status `relaying`.
+   * Records the signed transaction (hash and raw bytes) and the proofs before it is broadcast: status `relaying`, one
+   * event each, in one transaction. The raw bytes are stored once, on the first message of the transaction (a
+   * transaction of many messages is large; recovery takes them from whichever row of the transaction holds them).
    * Fails (and records nothing) if any message is no longer leased to `relayer`.
    */
   async recordSent(
@@ -108,30 +134,29 @@ export class RelayRepository {
     items: Array<{ id: string; message: InteropMessage; proof: InclusionProof }>,
     leaseMs: number,
   ): Promise<boolean> {
+    if (items.length === 0) return false;
+    const proofs = JSON.stringify(
+      Object.fromEntries(items.map((i) => [i.id, inclusionProofToJson(i.message, i.proof)])),
+    );
+    const until = new Date(Date.now() + leaseMs);
     try {
       await this.prisma.$transaction(async (db) => {
-        for (const item of items) {
-          const moved = await db.message.updateMany({
-            where: { id: item.id, status: 'proven', claimedBy: relayer },
-            data: {
-              status: 'relaying',
-              dstTxHash: tx.hash,
-              relayRawTx: tx.raw,
-              relayer,
-              claimedUntil: new Date(Date.now() + leaseMs),
-              proof: inclusionProofToJson(item.message, item.proof),
-            },
-          });
-          if (moved.count !== 1) throw new LeaseLostError(item.id);
-          await db.messageEvent.create({
-            data: {
-              messageId: item.id,
-              status: 'relaying',
-              detail: { txHash: tx.hash, relayer, epoch: item.proof.epoch.toString() },
-            },
-          });
-        }
-      });
+        const moved = await db.$queryRaw<Array<{ id: string }>>`
+          UPDATE messages SET
+            status = 'relaying', dst_tx_hash = ${tx.hash}, relayer = ${relayer}, claimed_until = ${until},
+            relay_raw_tx = CASE WHEN id = ${items[0]!.id} THEN ${tx.raw} ELSE NULL END,
+            proof = ${proofs}::jsonb -> id, updated_at = now()
+          WHERE id IN (SELECT jsonb_object_keys(${proofs}::jsonb)) AND status = 'proven' AND claimed_by = ${relayer}
+          RETURNING id`;
+        if (moved.length !== items.length) throw new LeaseLostError(items.length - moved.length);
+        await db.messageEvent.createMany({
+          data: items.map((item) => ({
+            messageId: item.id,
+            status: 'relaying' as const,
+            detail: { txHash: tx.hash, relayer, epoch: item.proof.epoch.toString() },
+          })),
+        });
+      }, BATCH_TX);
       return true;
     } catch (e) {
       if (e instanceof LeaseLostError) return false;
@@ -147,79 +172,110 @@ export class RelayRepository {
     });
   }
 
-  /**
-   * A failed attempt: back to `proven` with the next attempt time, or `failed` once the attempts are used up.
-   * `entries` (e.g. the gas of a reverted transaction) are booked in the same transaction.
-   */
-  async attemptFailed(
-    id: string,
-    from: 'proven' | 'relaying',
-    decision: { kind: 'retry'; attempts: number; nextAttemptAt: Date } | { kind: 'give-up'; attempts: number },
-    reason: string,
-    entries: Array<JournalEntryDraft | null> = [],
-  ): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const giveUp = decision.kind === 'give-up';
-      const moved = await tx.message.updateMany({
-        where: { id, status: from },
-        data: {
-          status: giveUp ? 'failed' : 'proven',
-          attempts: decision.attempts,
-          lastError: reason,
-          nextAttemptAt: decision.kind === 'retry' ? decision.nextAttemptAt : null,
-          claimedBy: null,
-          claimedUntil: null,
-          relayRawTx: null,
-        },
-      });
-      if (moved.count !== 1) return;
-      await tx.messageEvent.create({
-        data: {
-          messageId: id,
-          status: giveUp ? 'failed' : 'proven',
-          detail: {
-            attempt: decision.attempts,
-            reason,
-            ...(giveUp ? {} : { retryAt: (decision as { nextAttemptAt: Date }).nextAttemptAt.toISOString() }),
-          },
-        },
-      });
-      for (const e of entries) await this.ledger.post(tx, e);
-    });
+  /** A failed attempt of one message (see {@link settle}). */
+  async attemptFailed(failure: AttemptFailure): Promise<void> {
+    await this.settle({ outcomes: [], failures: [failure] });
   }
 
-  /** Records the final outcome (from `proven` or `relaying`) and books its entries, once. */
-  async finalize(outcome: Outcome): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const moved = await tx.message.updateMany({
-        where: { id: outcome.id, status: { in: ['proven', 'relaying'] } },
-        data: {
-          status: outcome.status,
-          onChainStatus: outcome.onChainStatus,
-          lastError: outcome.reason,
-          processedAt: new Date(),
-          claimedBy: null,
-          claimedUntil: null,
-          ...(outcome.txHash ? { dstTxHash: outcome.txHash } : {}),
-          ...(outcome.gasUsed !== null ? { gasUsed: outcome.gasUsed.toString() } : {}),
-          ...(outcome.gasPrice !== null ? { gasPrice: outcome.gasPrice.toString() } : {}),
-        },
-      });
-      if (moved.count !== 1) return false;
-      await tx.messageEvent.create({
-        data: {
-          messageId: outcome.id,
-          status: outcome.status,
-          detail: {
-            onChainStatus: outcome.onChainStatus,
-            txHash: outcome.txHash,
-            ...(outcome.reason ? { reason: outcome.reason } : {}),
+  /** Records final outcomes (from `proven` or `relaying`) and books their entries, once (see {@link settle}). */
+  async finalize(outcomes: Outcome[]): Promise<Set<string>> {
+    return (await this.settle({ outcomes, failures: [] })).finalized;
+  }
+
+  /**
+   * Everything one receipt (or one recovery) decided, in one transaction: final outcomes (`executed` / `failed`,
+   * from `proven` or `relaying`) and failed attempts (back to `proven` with the next attempt time, or `failed` once
+   * the attempts are used up; the raw transaction and the lease cleared). Each transition is conditional on the
+   * status it expects, and a message's events and journal entries are written only if it moved (so a repeated
+   * settlement books nothing twice). Set-based: messages with the same new values move in one statement, then one
+   * insert of all events and one {@link LedgerRepository.postMany}. Returns the ids that moved.
+   */
+  async settle(p: {
+    outcomes: Outcome[];
+    failures: AttemptFailure[];
+  }): Promise<{ finalized: Set<string>; failed: Set<string> }> {
+    const finalized = new Set<string>();
+    const failed = new Set<string>();
+    if (p.outcomes.length === 0 && p.failures.length === 0) return { finalized, failed };
+    await this.prisma.$transaction(async (tx) => {
+      const events: Array<{ messageId: string; status: 'proven' | 'failed' | 'executed'; detail: object }> = [];
+      const entries: Array<JournalEntryDraft | null> = [];
+      const processedAt = new Date();
+      for (const group of groupBy(p.outcomes, (o) => [
+        o.status,
+        o.onChainStatus,
+        o.reason,
+        o.txHash,
+        o.gasUsed,
+        o.gasPrice,
+      ])) {
+        const o = group[0]!;
+        const moved = await tx.message.updateManyAndReturn({
+          where: { id: { in: group.map((g) => g.id) }, status: { in: ['proven', 'relaying'] } },
+          data: {
+            status: o.status,
+            onChainStatus: o.onChainStatus,
+            lastError: o.reason,
+            processedAt,
+            claimedBy: null,
+            claimedUntil: null,
+            ...(o.txHash ? { dstTxHash: o.txHash } : {}),
+            ...(o.gasUsed !== null ? { gasUsed: o.gasUsed.toString() } : {}),
+            ...(o.gasPrice !== null ? { gasPrice: o.gasPrice.toString() } : {}),
           },
-        },
-      });
-      for (const e of outcome.entries) await this.ledger.post(tx, e);
-      return true;
-    });
+          select: { id: true },
+        });
+        const ids = new Set(moved.map((m) => m.id));
+        for (const g of group) {
+          if (!ids.has(g.id)) continue;
+          finalized.add(g.id);
+          events.push({
+            messageId: g.id,
+            status: g.status,
+            detail: { onChainStatus: g.onChainStatus, txHash: g.txHash, ...(g.reason ? { reason: g.reason } : {}) },
+          });
+          entries.push(...g.entries);
+        }
+      }
+      for (const group of groupBy(p.failures, (f) => [
+        f.from,
+        f.decision.kind,
+        f.decision.attempts,
+        f.decision.kind === 'retry' ? f.decision.nextAttemptAt.getTime() : null,
+        f.reason,
+      ])) {
+        const f = group[0]!;
+        const giveUp = f.decision.kind === 'give-up';
+        const moved = await tx.message.updateManyAndReturn({
+          where: { id: { in: group.map((g) => g.id) }, status: f.from },
+          data: {
+            status: giveUp ? 'failed' : 'proven',
+            attempts: f.decision.attempts,
+            lastError: f.reason,
+            nextAttemptAt: f.decision.kind === 'retry' ? f.decision.nextAttemptAt : null,
+            claimedBy: null,
+            claimedUntil: null,
+            relayRawTx: null,
+          },
+          select: { id: true },
+        });
+        const ids = new Set(moved.map((m) => m.id));
+        const detail = {
+          attempt: f.decision.attempts,
+          reason: f.reason,
+          ...(f.decision.kind === 'retry' ? { retryAt: f.decision.nextAttemptAt.toISOString() } : {}),
+        };
+        for (const g of group) {
+          if (!ids.has(g.id)) continue;
+          failed.add(g.id);
+          events.push({ messageId: g.id, status: giveUp ? 'failed' : 'proven', detail });
+          entries.push(...g.entries);
+        }
+      }
+      if (events.length > 0) await tx.messageEvent.createMany({ data: events });
+      await this.ledger.postMany(tx, entries);
+    }, BATCH_TX);
+    return { finalized, failed };
   }
 
   /** After a successful on-chain `retryMessage`: failed -> executed, with the retry's gas. */
@@ -244,7 +300,7 @@ export class RelayRepository {
   /** Books entries that go with no status change (e.g. the gas of a reverted retry). */
   async book(entries: Array<JournalEntryDraft | null>): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      for (const e of entries) await this.ledger.post(tx, e);
+      await this.ledger.postMany(tx, entries);
     });
   }
 
@@ -270,8 +326,20 @@ export class RelayRepository {
 }
 
 class LeaseLostError extends Error {
-  constructor(id: string) {
-    super(`lease of message ${id} was lost`);
+  constructor(lost: number) {
+    super(`the lease of ${lost} message(s) was lost`);
     this.name = 'LeaseLostError';
   }
+}
+
+/** `items` grouped by equal `key` values (in first-seen order); bigints and nulls compare by value. */
+function groupBy<T>(items: readonly T[], key: (item: T) => unknown[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = JSON.stringify(key(item), (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
 }

@@ -108,17 +108,28 @@ export class RelayChunker<T extends ChunkItem> {
   }
 }
 
+/** relayItemBytes by shape: only the payload and the proof paths vary in length. */
+const itemBytesByShape = new Map<string, number>();
+
 /**
  * Calldata bytes one message adds to an `executeMessages` call: its ABI-encoded message and proof and their two
- * offset words (a call of n messages is EXECUTE_MESSAGES_HEAD_BYTES plus the n sizes).
+ * offset words (a call of n messages is EXECUTE_MESSAGES_HEAD_BYTES plus the n sizes). Every other field is one
+ * word, so the size depends only on the payload's and the paths' lengths: encoded once per such shape.
  */
 export function relayItemBytes(message: InteropMessage, proof: InclusionProof): number {
-  const single = encodeFunctionData({
-    abi: interopHandlerAbi,
-    functionName: 'executeMessages',
-    args: [[message], [proof]],
-  });
-  return (single.length - 2) / 2 - EXECUTE_MESSAGES_HEAD_BYTES;
+  const shape = `${message.payload.length}:${proof.batchPath.length}:${proof.chainPath.length}:${proof.sharedPath.length}`;
+  let bytes = itemBytesByShape.get(shape);
+  if (bytes === undefined) {
+    const single = encodeFunctionData({
+      abi: interopHandlerAbi,
+      functionName: 'executeMessages',
+      args: [[message], [proof]],
+    });
+    bytes = (single.length - 2) / 2 - EXECUTE_MESSAGES_HEAD_BYTES;
+    if (itemBytesByShape.size >= 1_024) itemBytesByShape.clear();
+    itemBytesByShape.set(shape, bytes);
+  }
+  return bytes;
 }
 
 /** All of `items` packed by {@link RelayChunker}. */

@@ -158,4 +158,19 @@ describe('TreeStateService', () => {
     expect(() => trees.proof(first!, leaves.slice(1), 0n, 1n)).toThrow();
     expect(trees.check(settled[1]!)).toMatchObject({ ok: false, code: 'EPOCH_OUT_OF_ORDER' });
   });
+
+  it('proves every message of a batch in one call from one batch tree, as one by one', async () => {
+    const trees = service(settled);
+    await trees.sync();
+    const batch = messages[0]!;
+    const tree = new BatchTree(batch.map(messageLeaf), DEPTHS.batchDepth);
+    const proofs = trees.proofs([...batch].reverse(), tree, 0n, 2n);
+    expect(proofs).toEqual([...batch].reverse().map((m) => trees.proof(m, tree, 0n, 2n)));
+    for (const [i, m] of [...batch].reverse().entries()) {
+      expect(verifyInclusionProof(m, proofs[i]!, trees.rootAt(2n)!, DEPTHS)).toBe(true);
+    }
+    expect(trees.proofs([], tree, 0n, 2n)).toEqual([]);
+    expect(() => trees.proofs([batch[0]!, messages[1]![0]!], tree, 0n, 2n)).toThrow(/come from one chain/);
+    expect(() => trees.proofs([batch[0]!, messages[4]![0]!], tree, 0n, 2n)).toThrow(/not in the batch/);
+  });
 });

@@ -2,7 +2,7 @@ import {
   AggregationState,
   BatchTree,
   type AggregationStepResult,
-  buildInclusionProof,
+  buildInclusionProofs,
   bytes32ToField,
   fieldToBytes32,
   type InclusionProof,
@@ -167,22 +167,45 @@ export class TreeStateService {
   }
 
   /**
-   * The inclusion proof of `message` (batch `batchNumber` of its source, whose leaves are `leaves`) against the root
-   * of `epoch`. @throws {InclusionProofBuildError} if the data does not prove it.
+   * The inclusion proof of `message` (batch `batchNumber` of its source, given by its leaves or its BatchTree)
+   * against the root of `epoch`. @throws {InclusionProofBuildError} if the data does not prove it.
    */
-  proof(message: InteropMessage, leaves: readonly Hex[], batchNumber: bigint, epoch: bigint): InclusionProof {
+  proof(
+    message: InteropMessage,
+    batch: readonly Hex[] | BatchTree,
+    batchNumber: bigint,
+    epoch: bigint,
+  ): InclusionProof {
+    return this.proofs([message], batch, batchNumber, epoch)[0]!;
+  }
+
+  /**
+   * The inclusion proofs of messages of one batch (batch `batchNumber` of their source chain, given by its leaves or
+   * its BatchTree) against the root of `epoch`, in order: libs/protocol `buildInclusionProofs`, so the batch tree and
+   * the batch's chain and shared paths are computed once for all of them.
+   * @throws {InclusionProofBuildError} for the first message the data does not prove (then nothing is returned).
+   */
+  proofs(
+    messages: readonly InteropMessage[],
+    batch: readonly Hex[] | BatchTree,
+    batchNumber: bigint,
+    epoch: bigint,
+  ): InclusionProof[] {
+    if (messages.length === 0) return [];
+    const src = messages[0]!.srcChainId;
+    if (messages.some((m) => m.srcChainId !== src)) throw new Error('the messages of one batch come from one chain');
     const snapshot = this.snapshots.get(epoch);
-    const chainTree = this.state.chainTree(message.srcChainId);
-    const slot = this.state.slotOf(message.srcChainId);
+    const chainTree = this.state.chainTree(src);
+    const slot = this.state.slotOf(src);
     if (!snapshot || !chainTree || slot === undefined) {
-      throw new Error(`epoch ${epoch} or chain ${message.srcChainId} is not in the settled trees`);
+      throw new Error(`epoch ${epoch} or chain ${src} is not in the settled trees`);
     }
-    return buildInclusionProof({
-      message,
-      batch: new BatchTree(leaves, this.config.depths.batchDepth),
+    return buildInclusionProofs({
+      messages,
+      batch: batch instanceof BatchTree ? batch : new BatchTree(batch, this.config.depths.batchDepth),
       batchNumber,
       chainTree,
-      chainSizeAtEpoch: snapshot.chainSizes.get(message.srcChainId) ?? 0,
+      chainSizeAtEpoch: snapshot.chainSizes.get(src) ?? 0,
       sharedTree: snapshot.shared,
       slot,
       epoch,
