@@ -1,4 +1,4 @@
-import { HealthModule, KafkaInfraModule, PrismaModule, PrismaService } from '@interop/infra';
+import { HealthModule, PrismaModule, PrismaService } from '@interop/infra';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { CHAIN_CONFIG, type ChainConfig } from './config/chainConfig';
@@ -6,7 +6,7 @@ import { chainHealthChecks } from './health/chainHealthChecks';
 import { ChainMetrics } from './metrics/chainMetrics';
 import { ChainPipelineModule } from './pipeline/chainPipeline.module';
 
-/** Composition root of a chain app: config, Postgres, Kafka producer, health, and the chain pipeline. */
+/** Composition root of a chain app: config, Postgres, health, and the chain pipeline (with its Kafka producer). */
 @Module({})
 export class AppModule {
   static forRoot(config: ChainConfig): DynamicModule {
@@ -24,11 +24,6 @@ export class AppModule {
       imports: [
         configModule,
         PrismaModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.DATABASE_URL }) }),
-        KafkaInfraModule.forRoot({
-          brokers: config.KAFKA_BROKERS,
-          clientId: config.KAFKA_CLIENT_ID,
-          sendTimeoutMs: config.KAFKA_SEND_TIMEOUT_MS,
-        }),
         HealthModule.forRootAsync({
           inject: [PrismaService, ChainMetrics],
           useFactory: (prisma: PrismaService, metrics: ChainMetrics) => chainHealthChecks(prisma, config, metrics),

@@ -83,7 +83,7 @@ describe('PrismaChainStore (real Postgres)', () => {
     expect(await store.sealedBatchRoots(1n, 10)).toEqual([]);
     const stored = await prisma.chainTreeFrontier.findUniqueOrThrow({ where: { chainId: 901n } });
     expect(stored.frontier).toEqual(frontier.frontier.map(String));
-    expect((await store.batchMessages(0n)).map((m) => [m.messageId, m.leafIndex])).toEqual(
+    expect((await store.batchMessages(0n, 0n)).map((m) => [m.messageId, m.leafIndex])).toEqual(
       first.map((m, i) => [m.messageId, i]),
     );
     expect(await store.lastSealedBlock()).toBe(1n);
@@ -112,15 +112,66 @@ describe('PrismaChainStore (real Postgres)', () => {
     const dropped = await store.rollback(null);
     expect(dropped).toBe(1);
     expect(await store.scanCheckpoint()).toBeNull();
-    expect((await store.batchMessages(0n)).length).toBe(2);
+    expect((await store.batchMessages(0n, 0n)).length).toBe(2);
     expect(await store.knownBlocks(10n)).toEqual([]);
 
     expect(await store.unpublishedBatches()).toHaveLength(1);
     await store.recordPublishFailure(0n, 'broker down');
-    await store.markPublished(0n);
+    await store.markPublished([0n]);
     expect(await store.unpublishedBatches()).toEqual([]);
     const row = await prisma.sealedBatch.findFirstOrThrow({ where: { chainId: 901n, batchNumber: 0n } });
     expect(row).toMatchObject({ publishAttempts: 1, lastError: null });
     expect(row.publishedAt).toBeInstanceOf(Date);
+  });
+
+  it('writes a scan and a seal of thousands of messages set-based: a statement per table, whatever their number', async () => {
+    const sim = new SimulatedChain(903n);
+    const setStore = new PrismaChainStore(prisma, 903n);
+    const count = 6_000;
+    const b1 = sim.mine(Array.from({ length: count - 1 }, (_, i) => sim.message(i)));
+    const b2 = sim.mine([sim.message(count)]);
+    const messages = await sim.messageSentLogs(1n, 2n);
+    const raw = jest.spyOn(prisma, '$executeRaw');
+    try {
+      await setStore.recordScan({ blocks: [b1, b2], messages, checkpoint: b2 });
+      expect(raw).toHaveBeenCalledTimes(2); // chain_blocks and chain_messages, one INSERT each
+    } finally {
+      raw.mockRestore();
+    }
+    expect(await setStore.countUnsealed(2n)).toBe(count);
+    // A rescan of the same range (after a retried read) keeps the rows it has and adds none.
+    await setStore.recordScan({ blocks: [b1, b2], messages, checkpoint: b2 });
+    expect(await prisma.chainMessage.count({ where: { chainId: 903n } })).toBe(count);
+    expect((await setStore.knownBlocks(2n)).map((b) => b.hash)).toEqual([b2.hash, b1.hash]);
+
+    const unsealed = await setStore.unsealedMessages(2n, count);
+    expect(unsealed.map((m) => [m.blockNumber, m.logIndex])).toEqual(messages.map((m) => [m.blockNumber, m.logIndex]));
+    expect(unsealed.map((m) => m.message)).toEqual(messages.map((m) => m.message));
+    const root = buildBatchTree(unsealed.map((m) => messageLeaf(m.message))).root;
+    const tree = new IncrementalPoseidonTree(CHAIN_DEPTH);
+    tree.append(batchLeaf(root, 0n));
+    const frontier = frontierOf(tree);
+    await setStore.saveBatch({
+      batch: {
+        chainId: 903n,
+        batchNumber: 0n,
+        batchRoot: root,
+        chainRoot: frontier.root,
+        messageCount: count,
+        firstBlock: 1n,
+        lastBlock: 2n,
+        signature: SIGNATURE,
+      },
+      leaves: unsealed.map((m, leafIndex) => ({ id: m.id, leafIndex })),
+      sealedCheckpoint: { number: 2n, hash: b2.hash },
+      frontier,
+    });
+    expect(await setStore.countUnsealed(2n)).toBe(0);
+    const sealed = await setStore.batchMessages(0n, 0n);
+    expect(sealed.map((m) => m.leafIndex)).toEqual(unsealed.map((_, i) => i));
+    expect(sealed.map((m) => m.messageId)).toEqual(unsealed.map((m) => m.messageId));
+    expect(buildBatchTree(sealed.map((m) => messageLeaf(m.message))).root).toBe(root);
+    await setStore.markPublished([0n]);
+    expect(await setStore.unpublishedBatches()).toEqual([]);
   });
 });

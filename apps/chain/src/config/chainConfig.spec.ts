@@ -33,6 +33,7 @@ describe('chainConfigSchema', () => {
       CONFIRMATIONS: 2,
       BATCH_INTERVAL_MS: 5_000,
       BATCH_MAX_MESSAGES: 1_000,
+      KAFKA_MAX_REQUEST_BYTES: 524_288,
       POLL_INTERVAL_MS: 1_000,
       START_BLOCK: 0n,
       KAFKA_CLIENT_ID: 'chain-901',

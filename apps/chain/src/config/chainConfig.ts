@@ -39,6 +39,8 @@ export const chainConfigSchema = z
     KAFKA_TOPIC_BATCH_ROOTS: z.string().min(1).default(TOPICS.batchRoots),
     KAFKA_TOPIC_MESSAGES: z.string().min(1).default(TOPICS.messages),
     KAFKA_SEND_TIMEOUT_MS: positiveInt(10_000),
+    // Below the broker's message.max.bytes (1 MiB by default): records of one key form one record batch per request.
+    KAFKA_MAX_REQUEST_BYTES: positiveInt(512 * 1024, 64 * 1024 * 1024),
     HOST: z.string().default('0.0.0.0'),
     PORT: envSchemas.optionalPort(),
     LOG_LEVEL: envSchemas.logLevel,

@@ -22,7 +22,7 @@ export interface ChainReader {
   messageSentLogs(from: bigint, to: bigint): Promise<SeenMessage[]>;
 }
 
-/** What one watcher scan adds, written atomically. */
+/** What one watcher scan adds, written atomically (one transaction, set-based: a few statements whatever its size). */
 export type ScanResult = { blocks: BlockRef[]; messages: SeenMessage[]; checkpoint: BlockRef };
 
 /**
@@ -57,8 +57,9 @@ export interface ChainStore {
   unsealedMessages(upToBlock: bigint, limit: number): Promise<StoredMessage[]>;
   lastBatch(): Promise<SealedBatch | null>;
   /**
-   * Inserts the batch, assigns its messages, moves the sealed checkpoint and writes the chain tree frontier, in one
-   * transaction; fails if the batch number exists.
+   * Inserts the batch, assigns its messages (one statement for all of them), moves the sealed checkpoint and writes
+   * the chain tree frontier, in one transaction; fails (and changes nothing) if the batch number exists or a message
+   * is not unsealed any more.
    */
   saveBatch(batch: NewBatch): Promise<void>;
   /** The chain tree frontier after the last sealed batch, or null (no batch yet, or a database from before it). */
@@ -69,9 +70,10 @@ export interface ChainStore {
   sealedBatchRoots(fromBatch: bigint, limit: number): Promise<SealedBatchRoot[]>;
   /** Sealed batches not yet acknowledged by Kafka, oldest first. */
   unpublishedBatches(): Promise<SealedBatch[]>;
-  /** Messages of a sealed batch in leaf order. */
-  batchMessages(batchNumber: bigint): Promise<StoredMessage[]>;
-  markPublished(batchNumber: bigint): Promise<void>;
+  /** Messages of the sealed batches `fromBatch..toBatch` (inclusive), in (batch number, leaf index) order. */
+  batchMessages(fromBatch: bigint, toBatch: bigint): Promise<StoredMessage[]>;
+  /** Marks the batches published (one statement). */
+  markPublished(batchNumbers: bigint[]): Promise<void>;
   recordPublishFailure(batchNumber: bigint, error: string): Promise<void>;
   /** Drops remembered blocks below `number` (they are deeper than any reorg the app handles). */
   pruneBlocks(below: bigint): Promise<void>;
@@ -83,9 +85,16 @@ export interface BatchSigner {
   sign(commitment: BatchRootCommitment): Promise<Hex>;
 }
 
-/** Where records go (Kafka in production). Resolves once the broker acknowledged the record. */
+/** A record for a `RecordSink`. */
+export type OutRecord = { key: string; value: string };
+
+/**
+ * Where records go (Kafka in production). `sendMany` resolves once the broker acknowledged every record; records
+ * are written in the order given (one partition per key), in as few requests as the broker's size limit allows. On
+ * a failure some of them may have been written: the caller sends them all again (consumers are idempotent).
+ */
 export interface RecordSink {
-  send(topic: string, key: string, value: string): Promise<unknown>;
+  sendMany(topic: string, records: readonly OutRecord[]): Promise<void>;
 }
 
 /** Reads InteropHub settlements on L1. */

@@ -1,4 +1,4 @@
-import { KafkaProducerService, PrismaService } from '@interop/infra';
+import { PrismaService } from '@interop/infra';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { privateKeyToAccount } from 'viem/accounts';
 
@@ -13,9 +13,9 @@ import {
   RECORD_SINK,
   ROOT_STORE,
   SETTLEMENT_READER,
-  type RecordSink,
 } from '../domain/ports';
 import { MetricsController } from '../metrics/metrics.controller';
+import { KafkaRecordSink } from '../repositories/kafkaRecordSink';
 import { OperatorSigner } from '../repositories/operatorSigner';
 import { PrismaChainStore } from '../repositories/prismaChainStore';
 import { PrismaRootStore } from '../repositories/prismaRootStore';
@@ -31,8 +31,8 @@ import { PipelineRunner } from './pipelineRunner';
 
 /**
  * Watcher, batcher, signer, publisher and root importer of one chain, with their repositories: viem for the L2 and
- * L1 nodes, Prisma for the state, the project's Kafka producer for the records. Expects `CHAIN_CONFIG`,
- * `ChainMetrics`, `PrismaService` and `KafkaProducerService` from global modules. The chain-tree depth is read from
+ * L1 nodes, Prisma for the state, a Kafka producer that sends many records per request for the records. Expects
+ * `CHAIN_CONFIG`, `ChainMetrics` and `PrismaService` from global modules. The chain-tree depth is read from
  * L1 InteropHub while the app starts (retried until L1 answers; a CHAIN_DEPTH variable that differs fails the start).
  */
 @Module({})
@@ -61,11 +61,15 @@ export class ChainPipelineModule {
           useValue: new OperatorSigner(config.OPERATOR_PRIVATE_KEY, config.L1_CHAIN_ID, config.L1_HUB_ADDRESS),
         },
         {
+          // Closed by its onApplicationShutdown, after the pipeline loops stopped (their onModuleDestroy).
           provide: RECORD_SINK,
-          inject: [KafkaProducerService],
-          useFactory: (producer: KafkaProducerService): RecordSink => ({
-            send: (topic, key, value) => producer.send(topic, key, value),
-          }),
+          useFactory: () =>
+            new KafkaRecordSink({
+              brokers: config.KAFKA_BROKERS,
+              clientId: config.KAFKA_CLIENT_ID,
+              sendTimeoutMs: config.KAFKA_SEND_TIMEOUT_MS,
+              maxRequestBytes: config.KAFKA_MAX_REQUEST_BYTES,
+            }),
         },
         { provide: SETTLEMENT_READER, useValue: settlements },
         {

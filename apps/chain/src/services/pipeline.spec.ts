@@ -22,6 +22,7 @@ import {
   DeepReorgError,
   InconsistentReadError,
 } from '../errors/chainErrors';
+import type { OutRecord } from '../domain/ports';
 import { ChainMetrics } from '../metrics/chainMetrics';
 import { OperatorSigner } from '../repositories/operatorSigner';
 import { BatcherService } from './batcher.service';
@@ -44,10 +45,13 @@ const settings = {
 
 class RecordingSink {
   records: { topic: string; key: string; value: string }[] = [];
+  /** One entry per sendMany call: its topic and how many records it carried. */
+  calls: { topic: string; count: number }[] = [];
   failTopic: string | null = null;
-  send(topic: string, key: string, value: string): Promise<void> {
+  sendMany(topic: string, records: readonly OutRecord[]): Promise<void> {
+    this.calls.push({ topic, count: records.length });
     if (topic === this.failTopic) return Promise.reject(new Error(`broker refused ${topic}`));
-    this.records.push({ topic, key, value });
+    for (const { key, value } of records) this.records.push({ topic, key, value });
     return Promise.resolve();
   }
 }
@@ -341,7 +345,7 @@ describe('batcher: chain tree and v2 signatures', () => {
 });
 
 describe('publisher (outbox)', () => {
-  it('publishes messages in leaf order, then the root; a failure is retried with identical records', async () => {
+  it('publishes a round of batches: messages in (batch, leaf) order in one send, then the roots; a failure is retried with identical records', async () => {
     const { chain, poll, publisher, sink, store, metrics } = setup();
     const sent = [chain.message(1), chain.message(2)];
     chain.mine(sent);
@@ -352,27 +356,43 @@ describe('publisher (outbox)', () => {
     await poll(later());
     expect(store.batches.map((b) => b.batchNumber)).toEqual([0n, 1n]);
 
-    sink.failTopic = 'roots'; // messages of batch 0 go out, its root does not
+    sink.failTopic = 'roots'; // the messages of both batches go out, the roots do not
     const first = await publisher.publishPending();
     expect(first).toMatchObject({ published: [], failed: { batchNumber: 0n } });
-    expect(sink.records.map((r) => r.topic)).toEqual(['messages', 'messages']); // batch 1 not attempted
+    expect(sink.records.map((r) => r.topic)).toEqual(['messages', 'messages', 'messages']);
+    expect(store.batches.map((b) => b.publishedAt)).toEqual([null, null]);
+    expect(store.publishFailures.map((f) => f.batchNumber)).toEqual([0n]);
     expect((await metrics.publishRetries.get()).values[0]!.value).toBe(1);
     const firstMessages = sink.records.map((r) => r.value);
 
     sink.failTopic = null;
     sink.records = [];
+    sink.calls = [];
     expect(await publisher.publishPending()).toEqual({ published: [0n, 1n], failed: null });
+    // One send for the round's messages, one for its roots (the sink splits them by size).
+    expect(sink.calls).toEqual([
+      { topic: 'messages', count: 3 },
+      { topic: 'roots', count: 2 },
+    ]);
     expect(sink.records.map((r) => [r.topic, r.key])).toEqual([
       ['messages', '901'],
       ['messages', '901'],
-      ['roots', '901'],
       ['messages', '901'],
       ['roots', '901'],
+      ['roots', '901'],
     ]);
-    expect(sink.records.slice(0, 2).map((r) => r.value)).toEqual(firstMessages);
+    expect(sink.records.slice(0, 3).map((r) => r.value)).toEqual(firstMessages);
     const m = sink.records.slice(0, 2).map((r) => messageRecordSchema.parse(JSON.parse(r.value)));
-    expect(m.map((r) => [r.leafIndex, messageLeaf(r.message)])).toEqual(sent.map((s, i) => [i, messageLeaf(s)]));
-    const root = batchRootRecordSchema.parse(JSON.parse(sink.records[2]!.value));
+    expect(m.map((r) => [r.batchNumber, r.leafIndex, messageLeaf(r.message)])).toEqual(
+      sent.map((s, i) => [0n, i, messageLeaf(s)]),
+    );
+    expect(messageRecordSchema.parse(JSON.parse(sink.records[2]!.value))).toMatchObject({
+      batchNumber: 1n,
+      leafIndex: 0,
+    });
+    const roots = sink.records.slice(3).map((r) => batchRootRecordSchema.parse(JSON.parse(r.value)));
+    expect(roots.map((r) => r.batchNumber)).toEqual([0n, 1n]);
+    const root = roots[0]!;
     expect(root.batchRoot).toBe(buildBatchTree(m.map((r) => messageLeaf(r.message))).root);
     expect(root).toMatchObject({
       v: 2,
@@ -387,5 +407,17 @@ describe('publisher (outbox)', () => {
     sink.records = [];
     expect(await publisher.publishPending()).toEqual({ published: [0n, 1n], failed: null });
     expect(sink.records.filter((r) => r.topic === 'roots').map((r) => r.value)).toEqual(firstRoots);
+  });
+
+  it('publishes nothing of a round whose stored messages do not add up to its batches', async () => {
+    const { chain, poll, publisher, sink, store } = setup();
+    chain.mine([chain.message(1), chain.message(2)]);
+    chain.mineEmpty(2);
+    await poll(later());
+    store.messages = store.messages.filter((m) => m.leafIndex !== 1); // a store that lost a row
+    const result = await publisher.publishPending();
+    expect(result.failed).toMatchObject({ batchNumber: 0n, error: 'batch 0: 1 of 2 messages stored' });
+    expect(sink.calls).toEqual([]);
+    expect(store.batches[0]!.publishedAt).toBeNull();
   });
 });

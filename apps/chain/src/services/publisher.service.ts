@@ -2,7 +2,7 @@ import { batchRootRecordToJson, messageRecordToJson } from '@interop/protocol';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { CHAIN_CONFIG, type ChainConfig } from '../config/chainConfig';
-import { CHAIN_STORE, RECORD_SINK, type ChainStore, type RecordSink } from '../domain/ports';
+import { CHAIN_STORE, RECORD_SINK, type ChainStore, type OutRecord, type RecordSink } from '../domain/ports';
 import type { SealedBatch } from '../domain/types';
 import { ChainMetrics } from '../metrics/chainMetrics';
 
@@ -11,12 +11,18 @@ export type PublisherSettings = Pick<ChainConfig, 'CHAIN_ID' | 'KAFKA_TOPIC_BATC
 /** What one `publishPending` did. */
 export type PublishResult = { published: bigint[]; failed: { batchNumber: bigint; error: string } | null };
 
+/** Messages per publish round (several small batches go together; a larger batch goes alone): bounds memory. */
+export const ROUND_MESSAGES = 65_536;
+
 /**
- * Publishes sealed batches from the outbox (`publishedAt` null), oldest first: each message to
- * `interop.messages` (key srcChainId) in leaf order, then the signed root to `interop.batch-roots` (key chainId; a
- * v2 record with the stored chain root and signature), then marks the batch published. Records are rebuilt from the
- * stored batch, so a re-publish after a crash (or a failed send) sends byte-identical records; consumers are
- * idempotent. A failure stops the round (batch n+1 never goes out before batch n) and is retried on the next one.
+ * Publishes sealed batches from the outbox (`publishedAt` null), oldest first, in rounds of consecutive batches (up
+ * to ROUND_MESSAGES messages, at least one batch): the round's messages are read with one query and sent to
+ * `interop.messages` (key srcChainId) in (batch, leaf) order, in as few Kafka requests as the size limit allows; once
+ * all are acknowledged, the round's signed roots go to `interop.batch-roots` (key chainId; v2 records with the stored
+ * chain root and signature) in batch order, then the round's batches are marked published with one statement. So a
+ * root is never on Kafka before its messages, and root n never after root n+1. Records are rebuilt from the stored
+ * batch, so a re-publish after a crash (or a failed send) sends byte-identical records; consumers are idempotent. A
+ * failure stops the round and everything after it, and is retried on the next call.
  */
 @Injectable()
 export class PublisherService {
@@ -31,58 +37,97 @@ export class PublisherService {
 
   async publishPending(): Promise<PublishResult> {
     const published: bigint[] = [];
-    for (const batch of await this.metrics.time('publish_db_read', () => this.store.unpublishedBatches())) {
+    const pending = await this.metrics.time('publish_db_read', () => this.store.unpublishedBatches());
+    for (const round of rounds(pending)) {
       try {
-        await this.publish(batch);
+        await this.publishRound(round);
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
+        const batchNumber = round[0]!.batchNumber;
         this.metrics.publishRetries.inc();
-        await this.store.recordPublishFailure(batch.batchNumber, error);
-        this.logger.warn(`publishing batch ${batch.batchNumber} failed (will retry): ${error}`);
-        return { published, failed: { batchNumber: batch.batchNumber, error } };
+        await this.store.recordPublishFailure(batchNumber, error);
+        this.logger.warn(`publishing batch ${batchNumber} failed (will retry): ${error}`);
+        return { published, failed: { batchNumber, error } };
       }
-      await this.metrics.time('publish_db_write', () => this.store.markPublished(batch.batchNumber));
-      published.push(batch.batchNumber);
-      this.logger.log(`published batch ${batch.batchNumber} (${batch.messageCount} messages)`);
+      const numbers = round.map((b) => b.batchNumber);
+      await this.metrics.time('publish_db_write', () => this.store.markPublished(numbers));
+      published.push(...numbers);
+      this.logger.log(
+        `published batches ${numbers[0]}..${numbers[numbers.length - 1]} ` +
+          `(${round.reduce((s, b) => s + b.messageCount, 0)} messages)`,
+      );
     }
     return { published, failed: null };
   }
 
-  private async publish(batch: SealedBatch): Promise<void> {
-    const key = this.settings.CHAIN_ID.toString();
-    const messages = await this.metrics.time('publish_db_read', () => this.store.batchMessages(batch.batchNumber));
-    for (const m of messages) {
-      const value = this.metrics.timeSync('publish_encode', () =>
-        messageRecordToJson({
-          batchNumber: batch.batchNumber,
-          batchRoot: batch.batchRoot,
-          messageCount: batch.messageCount,
-          leafIndex: m.leafIndex!,
-          message: m.message,
-          txHash: m.txHash,
-          blockNumber: m.blockNumber,
-          logIndex: m.logIndex,
-        }),
-      );
-      await this.metrics.time('publish_kafka', () =>
-        this.sink.send(this.settings.KAFKA_TOPIC_MESSAGES, m.message.srcChainId.toString(), value),
-      );
-    }
-    await this.metrics.time('publish_kafka', () =>
-      this.sink.send(
-        this.settings.KAFKA_TOPIC_BATCH_ROOTS,
-        key,
-        batchRootRecordToJson({
-          chainId: batch.chainId,
-          batchNumber: batch.batchNumber,
-          batchRoot: batch.batchRoot,
-          chainRoot: batch.chainRoot,
-          messageCount: batch.messageCount,
-          firstBlock: batch.firstBlock,
-          lastBlock: batch.lastBlock,
-          signature: batch.signature,
-        }),
-      ),
+  private async publishRound(round: SealedBatch[]): Promise<void> {
+    const byNumber = new Map(round.map((b) => [b.batchNumber, b]));
+    const stored = await this.metrics.time('publish_db_read', () =>
+      this.store.batchMessages(round[0]!.batchNumber, round[round.length - 1]!.batchNumber),
     );
+    const messages = stored.filter((m) => byNumber.has(m.batchNumber!));
+    const records = this.metrics.timeSync('publish_encode', () => {
+      const counts = new Map<bigint, number>();
+      const out: OutRecord[] = messages.map((m) => {
+        const batch = byNumber.get(m.batchNumber!)!;
+        counts.set(batch.batchNumber, (counts.get(batch.batchNumber) ?? 0) + 1);
+        return {
+          key: m.message.srcChainId.toString(),
+          value: messageRecordToJson({
+            batchNumber: batch.batchNumber,
+            batchRoot: batch.batchRoot,
+            messageCount: batch.messageCount,
+            leafIndex: m.leafIndex!,
+            message: m.message,
+            txHash: m.txHash,
+            blockNumber: m.blockNumber,
+            logIndex: m.logIndex,
+          }),
+        };
+      });
+      // Never publish a root whose messages are not all there (a store that lost rows).
+      for (const b of round) {
+        if ((counts.get(b.batchNumber) ?? 0) !== b.messageCount) {
+          throw new Error(
+            `batch ${b.batchNumber}: ${counts.get(b.batchNumber) ?? 0} of ${b.messageCount} messages stored`,
+          );
+        }
+      }
+      return out;
+    });
+    await this.metrics.time('publish_kafka', () => this.sink.sendMany(this.settings.KAFKA_TOPIC_MESSAGES, records));
+    const key = this.settings.CHAIN_ID.toString();
+    const roots = round.map((batch) => ({
+      key,
+      value: batchRootRecordToJson({
+        chainId: batch.chainId,
+        batchNumber: batch.batchNumber,
+        batchRoot: batch.batchRoot,
+        chainRoot: batch.chainRoot,
+        messageCount: batch.messageCount,
+        firstBlock: batch.firstBlock,
+        lastBlock: batch.lastBlock,
+        signature: batch.signature,
+      }),
+    }));
+    await this.metrics.time('publish_kafka', () => this.sink.sendMany(this.settings.KAFKA_TOPIC_BATCH_ROOTS, roots));
   }
+}
+
+/** Consecutive runs of `batches` with at most ROUND_MESSAGES messages each (a larger batch makes a round alone). */
+function rounds(batches: SealedBatch[]): SealedBatch[][] {
+  const out: SealedBatch[][] = [];
+  let current: SealedBatch[] = [];
+  let count = 0;
+  for (const b of batches) {
+    if (current.length > 0 && count + b.messageCount > ROUND_MESSAGES) {
+      out.push(current);
+      current = [];
+      count = 0;
+    }
+    current.push(b);
+    count += b.messageCount;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }

@@ -109,14 +109,18 @@ export class InMemoryChainStore implements ChainStore {
     return Promise.resolve(this.batches.filter((b) => b.publishedAt === null));
   }
 
-  batchMessages(batchNumber: bigint): Promise<StoredMessage[]> {
+  batchMessages(fromBatch: bigint, toBatch: bigint): Promise<StoredMessage[]> {
     return Promise.resolve(
-      this.messages.filter((m) => m.batchNumber === batchNumber).sort((a, b) => a.leafIndex! - b.leafIndex!),
+      this.messages
+        .filter((m) => m.batchNumber !== null && m.batchNumber >= fromBatch && m.batchNumber <= toBatch)
+        .sort((a, b) =>
+          a.batchNumber === b.batchNumber ? a.leafIndex! - b.leafIndex! : a.batchNumber! < b.batchNumber! ? -1 : 1,
+        ),
     );
   }
 
-  markPublished(batchNumber: bigint): Promise<void> {
-    this.batches.find((b) => b.batchNumber === batchNumber)!.publishedAt = new Date();
+  markPublished(batchNumbers: bigint[]): Promise<void> {
+    for (const n of batchNumbers) this.batches.find((b) => b.batchNumber === n)!.publishedAt = new Date();
     return Promise.resolve();
   }
 
