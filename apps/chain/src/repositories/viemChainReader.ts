@@ -82,7 +82,7 @@ export class ViemChainReader implements ChainReader {
         const [, m] = decodeAbiParameters(MESSAGE_SENT_DATA, log.data);
         const message: InteropMessage = { ...m, kind: m.kind };
         return {
-          messageId: (messageId as Hex).toLowerCase() as Hex,
+          messageId: messageId.toLowerCase() as Hex,
           blockNumber: hexToBigInt(log.blockNumber!),
           blockHash: log.blockHash!,
           logIndex: hexToNumber(log.logIndex!),
