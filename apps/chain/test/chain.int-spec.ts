@@ -124,7 +124,9 @@ describe('chain app on anvil, Kafka and Postgres', () => {
       INTEROP_HANDLER_ADDRESS: stack.handler,
       OPERATOR_PRIVATE_KEY: OPERATOR_KEY,
       CONFIRMATIONS: '2',
+      // Only full batches (of 3) seal here: new blocks alone do not (BATCH_MIN_INTERVAL_MS), nor does time.
       BATCH_INTERVAL_MS: '60000',
+      BATCH_MIN_INTERVAL_MS: '60000',
       BATCH_MAX_MESSAGES: '3',
       POLL_INTERVAL_MS: '200',
       START_BLOCK: String((await l2.publicClient.getBlockNumber()) + 1n),

@@ -32,7 +32,8 @@ describe('chainConfigSchema', () => {
       L1_CHAIN_ID: 900n,
       CONFIRMATIONS: 2,
       BATCH_INTERVAL_MS: 5_000,
-      BATCH_MAX_MESSAGES: 1_000,
+      BATCH_MIN_INTERVAL_MS: 0,
+      BATCH_MAX_MESSAGES: 10_000,
       KAFKA_MAX_REQUEST_BYTES: 524_288,
       POLL_INTERVAL_MS: 1_000,
       START_BLOCK: 0n,
@@ -62,6 +63,9 @@ describe('chainConfigSchema', () => {
     expect(issues({ ...env, CHAIN_DEPTH: 'twenty' })).toEqual(['CHAIN_DEPTH: must be a positive decimal integer']);
     expect(issues({ ...env, BATCH_DEPTH: '2', BATCH_MAX_MESSAGES: '5' })).toEqual([
       'BATCH_MAX_MESSAGES: must not exceed 2^BATCH_DEPTH (the leaves of one batch tree)',
+    ]);
+    expect(issues({ ...env, BATCH_INTERVAL_MS: '1000', BATCH_MIN_INTERVAL_MS: '2000' })).toEqual([
+      'BATCH_MIN_INTERVAL_MS: must not exceed BATCH_INTERVAL_MS (the longest a confirmed message waits)',
     ]);
   });
 });

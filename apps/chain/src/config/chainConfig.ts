@@ -52,9 +52,13 @@ export const chainConfigSchema = z
     INTEROP_HANDLER_ADDRESS: envSchemas.address,
     OPERATOR_PRIVATE_KEY: envSchemas.privateKey,
     CONFIRMATIONS: nonNegativeInt(2),
+    // Sealing rule (docs/chain.md "Batcher"): a batch when a new confirmed block brought messages, at most
+    // BATCH_MAX_MESSAGES each, not sooner than BATCH_MIN_INTERVAL_MS after the previous one, and no message in a
+    // confirmed block waits more than BATCH_INTERVAL_MS (while the watcher catches up).
     BATCH_INTERVAL_MS: positiveInt(5_000),
+    BATCH_MIN_INTERVAL_MS: nonNegativeInt(0),
     // A batch tree of depth 16 holds 65,536 leaves (SPEC "Batch tree").
-    BATCH_MAX_MESSAGES: positiveInt(1_000, 65_536),
+    BATCH_MAX_MESSAGES: positiveInt(10_000, 65_536),
     BATCH_DEPTH: positiveInt(16, 32),
     // No default: the depth is L1 InteropHub's CHAIN_DEPTH(), read at boot; when set, it must equal it.
     CHAIN_DEPTH: z
@@ -73,6 +77,10 @@ export const chainConfigSchema = z
   .refine((c) => c.BATCH_MAX_MESSAGES <= 2 ** c.BATCH_DEPTH, {
     message: 'must not exceed 2^BATCH_DEPTH (the leaves of one batch tree)',
     path: ['BATCH_MAX_MESSAGES'],
+  })
+  .refine((c) => c.BATCH_MIN_INTERVAL_MS <= c.BATCH_INTERVAL_MS, {
+    message: 'must not exceed BATCH_INTERVAL_MS (the longest a confirmed message waits)',
+    path: ['BATCH_MIN_INTERVAL_MS'],
   })
   .transform(({ PORT, KAFKA_CLIENT_ID, ...rest }) => ({
     ...rest,

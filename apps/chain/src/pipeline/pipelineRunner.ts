@@ -13,7 +13,8 @@ import { PollingLoop } from './pollingLoop';
 /**
  * Drives the chain app: one loop watches the chain and seals batches (serially, so a reorg rollback never runs
  * while a batch is being sealed), one publishes the sealed-batch outbox (at start, after each seal, and on retry),
- * one imports L1 roots. Errors are logged and the next poll tries again; a deep reorg, a chain tree that disagrees
+ * one imports L1 roots. The watcher loop sleeps POLL_INTERVAL_MS only when it has caught up with the head; while it
+ * is behind it polls again at once. Errors are logged and the next poll tries again; a deep reorg, a chain tree that disagrees
  * with the sealed batches or a full chain tree stop the watcher loop and turn `/health` red, since sealed batches
  * cannot be undone and signing on top of a wrong tree must not happen (the outbox still goes out).
  */
@@ -63,7 +64,10 @@ export class PipelineRunner implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const { head, scannedTo } = await this.watcher.tick();
       const sealed = await this.batcher.sealDue(head, scannedTo);
+      for (const b of sealed) this.publisher.offer(b.batchNumber, b.messages);
       if (sealed.length > 0) this.publishLoop.kick();
+      // More blocks to scan: the next poll runs as soon as this one is over.
+      if (scannedTo !== null && scannedTo < head) this.chainLoop.kick();
       this.metrics.state.lastError = null;
     } catch (e) {
       this.metrics.state.lastError = describe(e);

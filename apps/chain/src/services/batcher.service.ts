@@ -17,25 +17,31 @@ import {
 } from '../chainTree/chainTreeState';
 import { CHAIN_CONFIG, type ChainConfig } from '../config/chainConfig';
 import { BATCH_SIGNER, CHAIN_STORE, CHAIN_TREE_DEPTH, type BatchSigner, type ChainStore } from '../domain/ports';
-import type { SealedBatch } from '../domain/types';
+import type { SealedBatch, StoredMessage } from '../domain/types';
 import { ChainTreeMismatchError, MessageIdMismatchError } from '../errors/chainErrors';
 import { ChainMetrics } from '../metrics/chainMetrics';
 
 export type BatcherSettings = Pick<
   ChainConfig,
-  'CHAIN_ID' | 'CONFIRMATIONS' | 'BATCH_INTERVAL_MS' | 'BATCH_MAX_MESSAGES' | 'BATCH_DEPTH'
+  'CHAIN_ID' | 'CONFIRMATIONS' | 'BATCH_INTERVAL_MS' | 'BATCH_MIN_INTERVAL_MS' | 'BATCH_MAX_MESSAGES' | 'BATCH_DEPTH'
 >;
 
-/** A batch sealed by `sealDue`. */
-export type SealedBatchSummary = BatchRootCommitment & { signature: `0x${string}` };
+/** A batch sealed by `sealDue`, with its messages in leaf order (batch number and leaf index set). */
+export type SealedBatchSummary = BatchRootCommitment & { signature: `0x${string}`; messages: StoredMessage[] };
 
 /** Sealed batches read per query when rebuilding the chain tree. */
 const REBUILD_PAGE = 10_000;
 
 /**
- * Seals batches of confirmed messages (blocks at least CONFIRMATIONS below the head, already scanned): one every
- * BATCH_INTERVAL_MS, or as soon as BATCH_MAX_MESSAGES are waiting, never an empty one. Leaves are in (block, log
- * index) order (SPEC "Batch tree"); the batch root and the chain root after it (the chain's Poseidon tree of its own
+ * Seals batches of confirmed messages (blocks at least CONFIRMATIONS below the head, already scanned), driven by new
+ * blocks. At each poll, when confirmed messages wait, it seals
+ * - a full batch of BATCH_MAX_MESSAGES (the oldest) whenever that many wait;
+ * - everything that waits, when the watcher has scanned every confirmed block (so what waits is what the new
+ *   confirmed blocks brought, whole blocks) and BATCH_MIN_INTERVAL_MS (default 0) have passed since the last seal;
+ * - everything that waits, once BATCH_INTERVAL_MS have passed since the last seal: the cap on waiting while the
+ *   watcher is still catching up with a backlog (there, batches are filled to the cap instead of cut per range);
+ * never an empty one. So on a chain with a block every second and steady traffic there is one batch per block
+ * (more when a block brings more than BATCH_MAX_MESSAGES). Leaves are in (block, log index) order (SPEC "Batch tree"); the batch root and the chain root after it (the chain's Poseidon tree of its own
  * batches, SPEC "Chain tree", depth CHAIN_DEPTH from L1) are signed as the EIP-712 BatchRoot; the batch row, its
  * messages' batch number and leaf index, and the chain tree frontier after it are written in one transaction, under
  * a primary key (chain, batch number) that makes a reused number impossible. Publishing is the publisher's job (the
@@ -74,12 +80,18 @@ export class BatcherService {
     const confirmedHead = head - BigInt(this.settings.CONFIRMATIONS);
     const upTo = confirmedHead < scannedTo ? confirmedHead : scannedTo;
     if (upTo < 0n) return [];
+    // Every confirmed block is scanned: what waits is what the new confirmed blocks brought.
+    const caughtUp = scannedTo >= confirmedHead;
     const sealed: SealedBatchSummary[] = [];
     for (;;) {
       const waiting = await this.metrics.time('seal_db_read', () => this.store.countUnsealed(upTo));
       if (waiting === 0) break;
-      const full = waiting >= this.settings.BATCH_MAX_MESSAGES;
-      if (!full && now - this.lastSealAt < this.settings.BATCH_INTERVAL_MS) break;
+      const since = Math.max(0, now - this.lastSealAt);
+      const due =
+        waiting >= this.settings.BATCH_MAX_MESSAGES ||
+        (caughtUp && since >= this.settings.BATCH_MIN_INTERVAL_MS) ||
+        since >= this.settings.BATCH_INTERVAL_MS;
+      if (!due) break;
       sealed.push(await this.sealOne(upTo));
       this.lastSealAt = now;
     }
@@ -137,7 +149,11 @@ export class BatcherService {
       `sealed batch ${commitment.batchNumber}: ${commitment.messageCount} messages, blocks ` +
         `${commitment.firstBlock}..${commitment.lastBlock}, root ${commitment.batchRoot}, chain root ${commitment.chainRoot}`,
     );
-    return { ...commitment, signature };
+    return {
+      ...commitment,
+      signature,
+      messages: messages.map((m, leafIndex) => ({ ...m, batchNumber, leafIndex })),
+    };
   }
 
   /** The chain tree after the last sealed batch, restored (or rebuilt) from the store on first use. */

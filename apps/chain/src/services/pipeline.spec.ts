@@ -37,6 +37,7 @@ const settings = {
   MAX_BLOCK_RANGE: 5,
   CONFIRMATIONS: 2,
   BATCH_INTERVAL_MS: 1_000,
+  BATCH_MIN_INTERVAL_MS: 0,
   BATCH_MAX_MESSAGES: 3,
   BATCH_DEPTH: 16,
   KAFKA_TOPIC_BATCH_ROOTS: 'roots',
@@ -56,15 +57,16 @@ class RecordingSink {
   }
 }
 
-function setup(chainDepth = CHAIN_DEPTH) {
+function setup(chainDepth = CHAIN_DEPTH, overrides: Partial<typeof settings> = {}) {
+  const config = { ...settings, ...overrides };
   const chain = new SimulatedChain(901n);
   const store = new InMemoryChainStore();
   const metrics = new ChainMetrics(901n);
-  const watcher = new WatcherService(chain, store, settings, metrics);
-  const newBatcher = () => new BatcherService(store, new OperatorSigner(KEY, 900n, HUB), settings, metrics, chainDepth);
+  const watcher = new WatcherService(chain, store, config, metrics);
+  const newBatcher = () => new BatcherService(store, new OperatorSigner(KEY, 900n, HUB), config, metrics, chainDepth);
   let batcher = newBatcher();
   const sink = new RecordingSink();
-  const publisher = new PublisherService(store, sink, settings, metrics);
+  const publisher = new PublisherService(store, sink, config, metrics);
   /** Watch until caught up with the head, then seal what is due at `now`. */
   const poll = async (now = Date.now()) => {
     let result = await watcher.tick();
@@ -85,7 +87,9 @@ function setup(chainDepth = CHAIN_DEPTH) {
     }
     return out;
   };
-  return { chain, store, metrics, watcher, sink, publisher, poll, restart, sealBatches };
+  /** The batcher after the last restart. */
+  const current = () => batcher;
+  return { chain, store, metrics, watcher, sink, publisher, poll, restart, sealBatches, current };
 }
 
 /** libs/protocol's ChainTree of the given batch roots: its root after each batch. */
@@ -130,23 +134,88 @@ describe('watcher + batcher (simulated chain, in-memory store)', () => {
     expect(next).toMatchObject({ batchNumber: 1n, messageCount: 1, firstBlock: 2n, lastBlock: 2n });
   });
 
-  it('seals at BATCH_MAX_MESSAGES before the interval, never an empty batch, and splits a long backlog', async () => {
-    const { chain, store, poll } = setup();
-    const now = Date.now(); // just after the batcher started: the interval has not passed
-    chain.mine([chain.message(1), chain.message(2)]);
+  it('seals as soon as a new confirmed block brought messages, whole blocks, without waiting for the interval', async () => {
+    const { chain, store, poll } = setup(CHAIN_DEPTH, { BATCH_MAX_MESSAGES: 100 });
+    const now = Date.now(); // just after the batcher started: BATCH_INTERVAL_MS has not passed
+    chain.mine([chain.message(1), chain.message(2)]); // block 1
+    chain.mine([chain.message(3)]); // block 2
+    chain.mineEmpty(1); // head 3: block 1 is confirmed (2 deep), block 2 not yet
+    const [first, ...none] = await poll(now);
+    expect(none).toEqual([]);
+    expect(first).toMatchObject({ batchNumber: 0n, messageCount: 2, firstBlock: 1n, lastBlock: 1n });
+    chain.mineEmpty(1); // head 4: block 2 confirmed
+    const [second] = await poll(now);
+    expect(second).toMatchObject({ batchNumber: 1n, messageCount: 1, firstBlock: 2n, lastBlock: 2n });
+    // Blocks confirmed together go into one batch.
+    chain.mine([chain.message(4)]);
+    chain.mine([chain.message(5), chain.message(6)]);
     chain.mineEmpty(2);
-    expect(await poll(now)).toEqual([]); // 2 < 3 and the interval has not passed
-    chain.mine([chain.message(3), chain.message(4), chain.message(5), chain.message(6)]);
-    chain.mineEmpty(2);
-    const sealed = await poll(now);
-    // 6 confirmed: two full batches of 3, the second one splitting block 4 by log index
-    expect(sealed.map((b) => [b.batchNumber, b.messageCount, b.firstBlock, b.lastBlock])).toEqual([
-      [0n, 3, 1n, 4n],
-      [1n, 3, 4n, 4n],
-    ]);
-    expect(store.batches.map((b) => b.batchNumber)).toEqual([0n, 1n]);
+    expect((await poll(now)).map((b) => [b.messageCount, b.firstBlock, b.lastBlock])).toEqual([[3, 5n, 6n]]);
     chain.mineEmpty(3);
-    expect(await poll(later())).toEqual([]); // nothing waiting: no empty batch even after the interval
+    expect(await poll(later())).toEqual([]); // nothing waiting: never an empty batch
+    expect(store.batches).toHaveLength(3);
+  });
+
+  it('caps a batch at BATCH_MAX_MESSAGES: a block that brings more is split, all of it sealed in the same poll', async () => {
+    const { chain, store, poll } = setup();
+    chain.mine(Array.from({ length: 7 }, (_, i) => chain.message(i)));
+    chain.mineEmpty(2);
+    const sealed = await poll(Date.now());
+    expect(sealed.map((b) => [b.batchNumber, b.messageCount, b.firstBlock, b.lastBlock])).toEqual([
+      [0n, 3, 1n, 1n],
+      [1n, 3, 1n, 1n],
+      [2n, 1, 1n, 1n],
+    ]);
+    // Leaves in log order across the split.
+    const ordered = [...store.messages].sort((a, b) =>
+      a.batchNumber === b.batchNumber ? a.leafIndex! - b.leafIndex! : a.batchNumber! < b.batchNumber! ? -1 : 1,
+    );
+    expect(ordered.map((m) => m.logIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('while the watcher catches up, fills batches to the cap and seals the rest after BATCH_INTERVAL_MS', async () => {
+    const { chain, watcher, current } = setup(CHAIN_DEPTH, { CONFIRMATIONS: 0 });
+    chain.mine([chain.message(1), chain.message(2)]); // block 1
+    chain.mineEmpty(8); // head 9; MAX_BLOCK_RANGE 5: the first scan reads blocks 0..4
+    const start = Date.now();
+    const first = await watcher.tick();
+    expect(first).toMatchObject({ head: 9n, scannedTo: 4n });
+    // Behind the head: 2 < 3 waiting and the interval has not passed, so nothing is sealed yet.
+    expect(await current().sealDue(first.head, first.scannedTo, start)).toEqual([]);
+    const [late] = await current().sealDue(first.head, first.scannedTo, start + settings.BATCH_INTERVAL_MS + 1);
+    expect(late).toMatchObject({ batchNumber: 0n, messageCount: 2 });
+
+    // A full batch goes at once, even while behind.
+    chain.mine([chain.message(3), chain.message(4), chain.message(5), chain.message(6)]); // block 10
+    chain.mineEmpty(8); // head 18
+    await watcher.tick(); // 5..9
+    let result = await watcher.tick(); // 10..14
+    expect(result).toMatchObject({ head: 18n, scannedTo: 14n });
+    const [full, ...rest] = await current().sealDue(result.head, result.scannedTo, start + 1_100);
+    expect(full).toMatchObject({ batchNumber: 1n, messageCount: 3, firstBlock: 10n });
+    expect(rest).toEqual([]); // 1 left, not full, behind, interval not passed since the last seal
+    while (result.scannedTo !== result.head) result = await watcher.tick();
+    // Caught up: the rest is what the confirmed blocks brought, sealed now.
+    const [caughtUp] = await current().sealDue(result.head, result.scannedTo, start + 1_200);
+    expect(caughtUp).toMatchObject({ batchNumber: 2n, messageCount: 1, firstBlock: 10n, lastBlock: 10n });
+  });
+
+  it('BATCH_MIN_INTERVAL_MS spaces batches of new blocks; full batches and BATCH_INTERVAL_MS still seal', async () => {
+    const { chain, poll } = setup(CHAIN_DEPTH, { CONFIRMATIONS: 0, BATCH_MIN_INTERVAL_MS: 500 });
+    const t0 = Date.now() + 1_000;
+    chain.mine([chain.message(1)]);
+    expect(await poll(t0)).toHaveLength(1); // 1 s after the start: more than 500 ms since "the last seal"
+    chain.mine([chain.message(2)]);
+    expect(await poll(t0 + 100)).toEqual([]); // a new block brought one, but only 100 ms after the last batch
+    chain.mine([chain.message(3)]);
+    const [spaced] = await poll(t0 + 600);
+    expect(spaced).toMatchObject({ batchNumber: 1n, messageCount: 2 });
+    chain.mine([chain.message(4), chain.message(5), chain.message(6), chain.message(7)]);
+    const [full, ...rest] = await poll(t0 + 650);
+    expect(full).toMatchObject({ batchNumber: 2n, messageCount: 3 });
+    expect(rest).toEqual([]);
+    const [last] = await poll(t0 + 650 + 500);
+    expect(last).toMatchObject({ batchNumber: 3n, messageCount: 1 });
   });
 
   it('a reorg before confirmation drops the replaced messages and seals the new fork', async () => {
@@ -407,6 +476,29 @@ describe('publisher (outbox)', () => {
     sink.records = [];
     expect(await publisher.publishPending()).toEqual({ published: [0n, 1n], failed: null });
     expect(sink.records.filter((r) => r.topic === 'roots').map((r) => r.value)).toEqual(firstRoots);
+  });
+
+  it('publishes batches the batcher handed over without reading them back, byte-identical to the store path', async () => {
+    const { chain, poll, publisher, sink, store } = setup();
+    chain.mine([chain.message(1), chain.message(2)]);
+    chain.mineEmpty(2);
+    const sealed = await poll(later());
+    chain.mine([chain.message(3)]);
+    chain.mineEmpty(2);
+    sealed.push(...(await poll(later())));
+    for (const b of sealed) publisher.offer(b.batchNumber, b.messages);
+    const read = jest.spyOn(store, 'batchMessages');
+    expect(await publisher.publishPending()).toEqual({ published: [0n, 1n], failed: null });
+    expect(read).not.toHaveBeenCalled();
+    const handedOver = sink.records.map((r) => [r.topic, r.key, r.value]);
+    expect(handedOver).toHaveLength(5);
+
+    // The same batches read back from the store (a restarted process) give the same records.
+    for (const b of store.batches) b.publishedAt = null;
+    sink.records = [];
+    expect(await publisher.publishPending()).toEqual({ published: [0n, 1n], failed: null });
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(sink.records.map((r) => [r.topic, r.key, r.value])).toEqual(handedOver);
   });
 
   it('publishes nothing of a round whose stored messages do not add up to its batches', async () => {

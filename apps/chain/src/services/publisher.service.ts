@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { CHAIN_CONFIG, type ChainConfig } from '../config/chainConfig';
 import { CHAIN_STORE, RECORD_SINK, type ChainStore, type OutRecord, type RecordSink } from '../domain/ports';
-import type { SealedBatch } from '../domain/types';
+import type { SealedBatch, StoredMessage } from '../domain/types';
 import { ChainMetrics } from '../metrics/chainMetrics';
 
 export type PublisherSettings = Pick<ChainConfig, 'CHAIN_ID' | 'KAFKA_TOPIC_BATCH_ROOTS' | 'KAFKA_TOPIC_MESSAGES'>;
@@ -23,10 +23,18 @@ export const ROUND_MESSAGES = 65_536;
  * root is never on Kafka before its messages, and root n never after root n+1. Records are rebuilt from the stored
  * batch, so a re-publish after a crash (or a failed send) sends byte-identical records; consumers are idempotent. A
  * failure stops the round and everything after it, and is retried on the next call.
+ *
+ * The messages of a batch this process has just sealed are handed over by the batcher (`offer`, after the seal
+ * committed: the very rows it read and signed, with their leaf indexes), so a round of such batches is not read back
+ * from the store; a restarted process, a round with a batch sealed elsewhere or more than ROUND_MESSAGES offered
+ * messages read them from the store, which gives the same records.
  */
 @Injectable()
 export class PublisherService {
   private readonly logger = new Logger(PublisherService.name);
+  /** Offered messages of sealed, not yet published batches, by batch number (at most ROUND_MESSAGES in all). */
+  private readonly offered = new Map<bigint, readonly StoredMessage[]>();
+  private offeredMessages = 0;
 
   constructor(
     @Inject(CHAIN_STORE) private readonly store: ChainStore,
@@ -34,6 +42,13 @@ export class PublisherService {
     @Inject(CHAIN_CONFIG) private readonly settings: PublisherSettings,
     @Inject(ChainMetrics) private readonly metrics: ChainMetrics,
   ) {}
+
+  /** Hands over the messages of a batch whose seal has committed, in leaf order (batch number and leaf index set). */
+  offer(batchNumber: bigint, messages: readonly StoredMessage[]): void {
+    if (this.offered.has(batchNumber) || this.offeredMessages + messages.length > ROUND_MESSAGES) return;
+    this.offered.set(batchNumber, messages);
+    this.offeredMessages += messages.length;
+  }
 
   async publishPending(): Promise<PublishResult> {
     const published: bigint[] = [];
@@ -51,6 +66,10 @@ export class PublisherService {
       }
       const numbers = round.map((b) => b.batchNumber);
       await this.metrics.time('publish_db_write', () => this.store.markPublished(numbers));
+      for (const n of numbers) {
+        this.offeredMessages -= this.offered.get(n)?.length ?? 0;
+        this.offered.delete(n);
+      }
       published.push(...numbers);
       this.logger.log(
         `published batches ${numbers[0]}..${numbers[numbers.length - 1]} ` +
@@ -62,10 +81,13 @@ export class PublisherService {
 
   private async publishRound(round: SealedBatch[]): Promise<void> {
     const byNumber = new Map(round.map((b) => [b.batchNumber, b]));
-    const stored = await this.metrics.time('publish_db_read', () =>
-      this.store.batchMessages(round[0]!.batchNumber, round[round.length - 1]!.batchNumber),
-    );
-    const messages = stored.filter((m) => byNumber.has(m.batchNumber!));
+    const messages = round.every((b) => this.offered.has(b.batchNumber))
+      ? round.flatMap((b) => this.offered.get(b.batchNumber)!)
+      : (
+          await this.metrics.time('publish_db_read', () =>
+            this.store.batchMessages(round[0]!.batchNumber, round[round.length - 1]!.batchNumber),
+          )
+        ).filter((m) => byNumber.has(m.batchNumber!));
     const records = this.metrics.timeSync('publish_encode', () => {
       const counts = new Map<bigint, number>();
       const out: OutRecord[] = messages.map((m) => {
