@@ -11,6 +11,8 @@ import {
   BaseError,
   ContractFunctionRevertedError,
   createPublicClient,
+  HttpRequestError,
+  TimeoutError,
   defineChain,
   encodeFunctionData,
   http,
@@ -58,6 +60,12 @@ export function revertReason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Whether `e` is the RPC failing (HTTP error, timeout, connection), not the node's verdict on the call. */
+export function isTransportError(e: unknown): boolean {
+  if (!(e instanceof BaseError)) return false;
+  return e.walk((x) => x instanceof HttpRequestError || x instanceof TimeoutError) !== null;
+}
+
 /**
  * All chain I/O of the bridge (viem): reads of the L2 contracts in CHAINS_JSON and of the L1 InteropHub, and the
  * relayer's signed transactions. The relayer signs locally so the transaction hash can be recorded before the
@@ -85,7 +93,8 @@ export class ChainGateway {
         rpcUrls: { default: { http: [c.rpcUrl] } },
       });
       // JSON-RPC batching: the reads a relay round makes at once (one status per message) go in one HTTP request.
-      const transport = http(c.rpcUrl, { batch: { batchSize: 1_000, wait: 0 } });
+      // The estimate of a transaction of many messages can take seconds on a busy node: 30 s, not viem's 10 s.
+      const transport = http(c.rpcUrl, { batch: { batchSize: 1_000, wait: 0 }, timeout: 30_000 });
       const client = createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient;
       this.clients.set(c.chainId, { config: c, client, chain });
     }

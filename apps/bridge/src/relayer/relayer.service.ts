@@ -3,7 +3,14 @@ import type { BatchTree, InclusionProof, InteropMessage } from '@interop/protoco
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { parseEventLogs, type Hex, type TransactionReceipt } from 'viem';
 
-import { ChainGateway, revertReason, type HandlerStatus, type RelayCall, type RelayFees } from '../chains/chainGateway';
+import {
+  ChainGateway,
+  isTransportError,
+  revertReason,
+  type HandlerStatus,
+  type RelayCall,
+  type RelayFees,
+} from '../chains/chainGateway';
 import type { FeePolicy, Message } from '../common/prismaTypes';
 import { BRIDGE_CONFIG, type BridgeConfig } from '../config/bridgeConfig';
 import { MessageNotFoundError, NotRetryableError, RetryFailedError } from '../errors/bridgeErrors';
@@ -262,12 +269,20 @@ export class RelayerService implements OnApplicationBootstrap, OnApplicationShut
     const dstRound = await this.dstRound(dst);
     const chunker = new RelayChunker<RelayItem>(dstRound.limits);
     const waits: Array<Promise<void>> = [];
+    let estimates: Promise<unknown> = Promise.resolve();
     let queue: Promise<void> = Promise.resolve();
     const dispatch = (chunk: RelayItem[]): void => {
-      // Estimates run concurrently; signing and broadcasting follow the chunk order (nonce order).
-      const prepared = this.prepare(dst, chunk, dstRound);
+      // Two stages, each in chunk order: the node's estimate of chunk k+1 runs while chunk k is signed, recorded and
+      // broadcast (nonce order), and both overlap with building the proofs of the next chunks.
+      const prepared = estimates.then(() => this.prepare(dst, chunk, dstRound));
+      estimates = prepared.catch(() => undefined);
       const sent = queue.then(async () => {
-        for (const p of await prepared) {
+        const { ready: txs, rejected } = await prepared;
+        if (rejected.length > 0) {
+          this.logFailures(rejected);
+          await this.repo.settle({ outcomes: [], failures: rejected });
+        }
+        for (const p of txs) {
           if (this.stopping) return;
           const receipt = await this.send(dst, p, dstRound, round);
           if (receipt) waits.push(receipt);
@@ -379,35 +394,46 @@ export class RelayerService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * The node's estimate of relaying `items` in one transaction. A chunk the node rejects, or whose estimate exceeds
-   * the transaction gas limit, is split in halves and each half estimated again, so one bad message never holds the
-   * others back (it ends alone, and counts a failed attempt).
+   * The node's estimate of relaying `items` in one transaction. A chunk the node rejects (a revert, not an RPC
+   * failure), or whose estimate exceeds the transaction gas limit, is split in halves and each half estimated again,
+   * so one bad message never holds the others back: it ends alone and is returned as a failed attempt. An RPC
+   * failure fails the whole chunk's attempt (the node could not judge it).
    */
-  private async prepare(dst: bigint, items: RelayItem[], round: DstRound): Promise<Prepared[]> {
+  private async prepare(
+    dst: bigint,
+    items: RelayItem[],
+    round: DstRound,
+  ): Promise<{ ready: Prepared[]; rejected: AttemptFailure[] }> {
     let estimate: { data: Hex; gas: bigint };
     try {
       estimate = await this.chains.estimateRelay(dst, callOf(items));
     } catch (e) {
+      if (isTransportError(e)) {
+        return {
+          ready: [],
+          rejected: items.map((i) => this.failure(i.row, 'proven', `RELAY_ERROR: ${revertReason(e)}`)),
+        };
+      }
       if (items.length > 1) return this.prepareHalves(dst, items, round);
-      await this.failAttempts([items[0]!.row], 'proven', `RELAY_REJECTED: ${revertReason(e)}`);
-      return [];
+      return { ready: [], rejected: [this.failure(items[0]!.row, 'proven', `RELAY_REJECTED: ${revertReason(e)}`)] };
     }
     if (estimate.gas > round.limits.maxGas && items.length > 1) return this.prepareHalves(dst, items, round);
     if (estimate.gas > round.blockGasLimit) {
-      await this.failAttempts(
-        [items[0]!.row],
-        'proven',
-        `RELAY_REJECTED: needs ${estimate.gas} gas, over chain ${dst}'s block gas limit ${round.blockGasLimit}`,
-      );
-      return [];
+      const reason = `RELAY_REJECTED: needs ${estimate.gas} gas, over chain ${dst}'s block gas limit ${round.blockGasLimit}`;
+      return { ready: [], rejected: [this.failure(items[0]!.row, 'proven', reason)] };
     }
-    return [{ items, ...estimate }];
+    return { ready: [{ items, ...estimate }], rejected: [] };
   }
 
-  private async prepareHalves(dst: bigint, items: RelayItem[], round: DstRound): Promise<Prepared[]> {
+  private async prepareHalves(
+    dst: bigint,
+    items: RelayItem[],
+    round: DstRound,
+  ): Promise<{ ready: Prepared[]; rejected: AttemptFailure[] }> {
     const [a, b] = halves(items);
-    const [pa, pb] = await Promise.all([this.prepare(dst, a, round), this.prepare(dst, b, round)]);
-    return [...pa, ...pb];
+    const pa = await this.prepare(dst, a, round);
+    const pb = await this.prepare(dst, b, round);
+    return { ready: [...pa.ready, ...pb.ready], rejected: [...pa.rejected, ...pb.rejected] };
   }
 
   /**
