@@ -173,5 +173,5 @@ describe('PrismaChainStore (real Postgres)', () => {
     expect(buildBatchTree(sealed.map((m) => messageLeaf(m.message))).root).toBe(root);
     await setStore.markPublished([0n]);
     expect(await setStore.unpublishedBatches()).toEqual([]);
-  });
+  }, 60_000); // 6,000 rows: a few seconds on a busy machine
 });

@@ -55,9 +55,9 @@ type BatchRow = {
 /**
  * `ChainStore` on Postgres through Prisma: `chain_blocks`, `chain_messages`, `sealed_batches`,
  * `chain_tree_frontiers` and the `watcher_checkpoints` rows of one chain. Every multi-row change is one transaction,
- * and set-based: the rows of a scan or a batch go in as arrays (`unnest`), one statement per table whatever their
- * number, and are read back with one query (Prisma's createMany and findMany cost about 0.5 ms of CPU per row here,
- * the raw statements a tenth of that; bench/chain).
+ * and set-based: the rows of a scan or a batch go in as one JSON document or as arrays (`jsonb_to_recordset`,
+ * `unnest`), one statement per table whatever their number, and are read back with one query (Prisma's createMany
+ * and findMany cost about 0.5 ms of CPU per row here, the raw statements a twentieth of that; bench/chain).
  */
 export class PrismaChainStore implements ChainStore {
   constructor(
@@ -98,17 +98,25 @@ export class PrismaChainStore implements ChainStore {
           SET block_hash = EXCLUDED.block_hash, parent_hash = EXCLUDED.parent_hash`);
     }
     if (messages.length > 0) {
-      // A message already recorded (same block and log index) is kept as it is.
+      // The rows go as one JSON document (JSON.stringify is native; pg's text-array literals escape every element
+      // in JS, 4-8x the CPU for 5,000 messages). A message already recorded (same block and log index) is kept.
+      const rows = JSON.stringify(
+        messages.map((m) => ({
+          id: m.messageId.toLowerCase(),
+          bn: m.blockNumber.toString(),
+          bh: m.blockHash,
+          li: m.logIndex,
+          tx: m.txHash,
+          dst: m.message.dstChainId.toString(),
+          msg: interopMessageToJson(m.message),
+        })),
+      );
       statements.push(this.prisma.$executeRaw`
         INSERT INTO chain_messages
           (chain_id, message_id, block_number, block_hash, log_index, tx_hash, dst_chain_id, message)
-        SELECT ${chainId}::bigint, m.id, m.bn, m.bh, m.li, m.tx, m.dst, m.msg::jsonb
-        FROM unnest(${messages.map((m) => m.messageId.toLowerCase())}::text[],
-                    ${messages.map((m) => m.blockNumber)}::bigint[], ${messages.map((m) => m.blockHash)}::text[],
-                    ${messages.map((m) => m.logIndex)}::int[], ${messages.map((m) => m.txHash)}::text[],
-                    ${messages.map((m) => m.message.dstChainId)}::bigint[],
-                    ${messages.map((m) => JSON.stringify(interopMessageToJson(m.message)))}::text[])
-          AS m(id, bn, bh, li, tx, dst, msg)
+        SELECT ${chainId}::bigint, m.id, m.bn, m.bh, m.li, m.tx, m.dst, m.msg
+        FROM jsonb_to_recordset(${rows}::jsonb)
+          AS m(id text, bn bigint, bh text, li int, tx text, dst bigint, msg jsonb)
         ON CONFLICT (chain_id, block_number, log_index) DO NOTHING`);
     }
     statements.push(this.setCheckpoint(this.prisma, CHECKPOINT_SCAN, checkpoint.number, checkpoint.hash));
