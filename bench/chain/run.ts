@@ -2,7 +2,8 @@
  * Chain app capacity on real parts (anvil L2 + L1, Kafka, Postgres), the app as its own OS process:
  *
  *   KAFKA_BROKERS=127.0.0.1:19092 npx tsx bench/chain/run.ts [messages=5000] [--label after] [--senders 50]
- *     [--block-time 1] [--poll-ms 100] [--rate <messages/s>] [--profile <dir>]
+ *     [--block-time 1] [--poll-ms 100] [--rate <messages/s>] [--profile <dir>] [--app-node-args "<node flags>"]
+ *     [--app-commit <commit>]
  *
  * Two phases, `messages` each, sent from `senders` fresh keys (raw transactions signed in advance, nonces counted
  * locally, JSON-RPC batches of eth_sendRawTransaction; bench/chain/loadSender.ts), with the L2 block gas limit raised
@@ -17,6 +18,10 @@
  *
  * `--profile <dir>` runs the app with `node --cpu-prof` (the profile is written to `dir` when it stops; a profiled run
  * is slower and is not written to the results).
+ *
+ * `--app-commit <commit>` runs the chain app (apps/chain/src) of that commit instead of the checkout's, with everything
+ * else (libs, bench) from the checkout (bench/chain/appAtCommit.ts): "before" and "after" measured back to back.
+ * `--app-node-args` passes node flags to the app (e.g. `--max-semi-space-size=64`).
  *
  * Writes the result under `label` ("before" or "after") into bench/results/chain.json, keeping the other label.
  */
@@ -39,6 +44,7 @@ import { createScratchDatabase } from '../../libs/infra/src/prisma/createScratch
 import { migrate } from '../../scripts/migrate';
 import { deployHub, deployStack } from '../../apps/chain/test/support/harness';
 import { killChainApp, spawnChainApp, waitHealthy } from '../../apps/chain/test/support/chainProcess';
+import { appAtCommit } from './appAtCommit';
 import { LoadSender, rpc } from './loadSender';
 import { cpuDeltaMs, cpuMsOf, processCpuMs } from './processCpu';
 import { RecordCollector } from './recordCollector';
@@ -64,6 +70,8 @@ async function main(): Promise<void> {
       'poll-ms': { type: 'string', default: '100' },
       rate: { type: 'string' },
       profile: { type: 'string' },
+      'app-node-args': { type: 'string' },
+      'app-commit': { type: 'string' },
     },
   });
   const n = Number(positionals[0] ?? 5_000);
@@ -119,7 +127,15 @@ async function main(): Promise<void> {
       START_BLOCK: String(BigInt(await rpc<Hex>(url, 'eth_blockNumber')) + 1n),
       ROOT_IMPORTER_ENABLED: 'false',
     };
-    app = spawnChainApp(appEnv, values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
+    const other = values['app-commit'] ? appAtCommit(values['app-commit']) : undefined;
+    app = spawnChainApp(
+      { ...appEnv, ...other?.env },
+      [
+        ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
+        ...(values['app-node-args']?.split(' ').filter((x) => x !== '') ?? []),
+      ],
+      other?.main,
+    );
     await waitHealthy(app, port);
     const running = app;
     const pids = async () => ({
@@ -246,6 +262,8 @@ async function main(): Promise<void> {
         senders,
         signMsPerTx: round(signMs / (2 * n), 3),
         appEnv: pick(appEnv, ['CONFIRMATIONS', 'BATCH_MAX_MESSAGES', 'BATCH_INTERVAL_MS', 'POLL_INTERVAL_MS']),
+        appCommit: values['app-commit'] ?? null,
+        appNodeArgs: values['app-node-args'] ?? '',
         l2BlockGasLimit: 2_000_000_000,
         anvilCpuMsAtEnd: processCpuMs(l2.anvil.process.pid!),
       },

@@ -14,10 +14,15 @@ export type ChainProcess = {
 
 /**
  * Starts `apps/chain/src/main.ts` with tsx in a child process with exactly `env` (plus PATH/HOME). The app reads its
- * config from the environment the way production does. `nodeArgs` go before the script (e.g. `--cpu-prof`).
+ * config from the environment the way production does. `nodeArgs` go before the script (e.g. `--cpu-prof`); `main`
+ * is the entry point (another copy of the app, e.g. an older one a benchmark compares with).
  */
-export function spawnChainApp(env: Record<string, string>, nodeArgs: string[] = []): ChainProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'apps/chain/src/main.ts'], {
+export function spawnChainApp(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  main = 'apps/chain/src/main.ts',
+): ChainProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', main], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
