@@ -10,7 +10,7 @@ import { FeePoliciesRepository } from './fees/feePolicies.repository';
 import { FeesController } from './fees/fees.controller';
 import { FeesService } from './fees/fees.service';
 import { bridgeHealthChecks } from './health/bridgeHealthChecks';
-import { intakeConsumers } from './intake/intakeConsumers';
+import { IntakeConsumer } from './intake/intakeConsumer';
 import { IntakeRepository } from './intake/intake.repository';
 import { IntakeService } from './intake/intake.service';
 import { LedgerRepository } from './ledger/ledger.repository';
@@ -48,14 +48,7 @@ export class AppModule {
           useFactory: (prisma: PrismaService) => bridgeHealthChecks(prisma, config),
         }),
       ],
-      controllers: [
-        MessagesController,
-        FeesController,
-        AccountingController,
-        OperatorController,
-        MetricsController,
-        ...(config.INTAKE_ENABLED ? [intakeConsumers(config)] : []),
-      ],
+      controllers: [MessagesController, FeesController, AccountingController, OperatorController, MetricsController],
       providers: [
         { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
         AdminTokenGuard,
@@ -66,6 +59,7 @@ export class AppModule {
         FeesService,
         IntakeRepository,
         IntakeService,
+        ...(config.INTAKE_ENABLED ? [IntakeConsumer] : []),
         RelayRepository,
         RelayerService,
         MessagesRepository,

@@ -1,10 +1,4 @@
-import {
-  bootstrapHttpApp,
-  ensureTopics,
-  kafkaMicroserviceOptions,
-  type BootstrapHttpAppReturnType,
-} from '@interop/infra';
-import type { MicroserviceOptions } from '@nestjs/microservices';
+import { bootstrapHttpApp, ensureTopics, type BootstrapHttpAppReturnType } from '@interop/infra';
 
 import { AppModule } from './app.module';
 import { ChainGateway } from './chains/chainGateway';
@@ -14,8 +8,8 @@ import { checkL1Depths } from './config/checkL1Depths';
 /**
  * Starts the bridge: with L1_HUB_ADDRESS, checks CHAIN_DEPTH / SHARED_DEPTH against the L1 InteropHub (waiting, with
  * capped backoff, while L1 is away; a mismatch throws a ConfigError naming the variable), creates its topics, the HTTP
- * app (API, /docs, /health) with the relayer, and (INTAKE_ENABLED) the Kafka consumers of messages and shared roots on
- * the same Nest app (hybrid). Used by main.ts, tests and bench.
+ * app (API, /docs, /health) with the relayer and (INTAKE_ENABLED) the Kafka consumer of messages and shared roots
+ * (IntakeConsumer, running once the app has booted). Used by main.ts, tests and bench.
  *
  * @example
  * const { app, url } = await startBridge(loadConfigOrExit(bridgeConfigSchema));
@@ -30,7 +24,7 @@ export async function startBridge(config: BridgeConfig): Promise<BootstrapHttpAp
       { topic: config.TOPIC_DEAD_LETTER },
     ]);
   }
-  const started = await bootstrapHttpApp({
+  return bootstrapHttpApp({
     name: 'bridge',
     module: AppModule.forRoot(config),
     host: config.HOST,
@@ -38,16 +32,4 @@ export async function startBridge(config: BridgeConfig): Promise<BootstrapHttpAp
     logLevel: config.LOG_LEVEL,
     description: 'Message and token relaying, interop fees, the fee ledger and reconciliation.',
   });
-  if (config.INTAKE_ENABLED) {
-    started.app.connectMicroservice<MicroserviceOptions>(
-      kafkaMicroserviceOptions({
-        brokers: config.KAFKA_BROKERS,
-        clientId: 'bridge',
-        groupId: config.KAFKA_GROUP_ID,
-        fast: config.KAFKA_FAST,
-      }),
-    );
-    await started.app.startAllMicroservices();
-  }
-  return started;
 }

@@ -58,97 +58,144 @@ export class IntakeRepository {
   }
 
   /**
-   * Stores one message record: the raw record, its batch, the message (status `sent`) unless a message with this
-   * id or this (source, nonce, sender) exists, then re-evaluates the batch.
+   * Stores consecutive message records of one partition in one transaction: the raw records, their batches, the
+   * messages (status `sent`) unless a message with the id or the (source, nonce, sender) exists, then re-evaluates
+   * each batch they touched once, and moves the checkpoint to `last`. Set-based: multi-row inserts for records,
+   * batches, messages and their events, whatever the number of records.
    */
-  async storeMessage(source: RecordSource, record: MessageRecord, messageId: Hex, batchDepth: number): Promise<void> {
-    const m = record.message;
-    const key: BatchKey = { srcChainId: m.srcChainId, batchNumber: record.batchNumber, batchRoot: record.batchRoot };
+  async storeMessages(
+    last: RecordSource,
+    items: ReadonlyArray<{ record: MessageRecord; messageId: Hex }>,
+    batchDepth: number,
+  ): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      await tx.bridgeIntakeRecord.createMany({
-        data: [
-          {
-            ...key,
-            messageCount: record.messageCount,
-            leafIndex: record.leafIndex,
-            messageId,
-            message: interopMessageToJson(m),
-            txHash: record.txHash,
-            blockNumber: record.blockNumber,
-            logIndex: record.logIndex,
-          },
-        ],
-        skipDuplicates: true,
-      });
-      await tx.bridgeBatch.createMany({ data: [{ ...key, messageCount: record.messageCount }], skipDuplicates: true });
-      const created = await this.createMessage(tx, m, messageId, {
-        srcTxHash: record.txHash,
-        batchNumber: record.batchNumber,
-        leafIndex: record.leafIndex,
-        batchRoot: record.batchRoot,
-      });
-      const batch = await this.evaluate(tx, key, batchDepth);
-      if (created && batch) await this.rejectLateForgery(tx, batch, messageId);
-      await this.saveCheckpoint(tx, source);
+      if (items.length > 0) await this.storeRecords(tx, items, batchDepth);
+      await this.saveCheckpoint(tx, last);
     }, BATCH_TX);
   }
 
-  /**
-   * Creates the message row (status `sent`) unless one with this id, or with this (source, nonce, sender), exists.
-   * Returns whether it was created.
-   */
-  private async createMessage(
+  private async storeRecords(
     tx: Tx,
-    m: InteropMessage,
-    messageId: string,
-    at: { srcTxHash: string; batchNumber: bigint; leafIndex: number; batchRoot: string },
-  ): Promise<boolean> {
-    const created = await tx.message.createMany({
-      data: [
-        {
-          id: messageId,
-          srcChainId: m.srcChainId,
-          dstChainId: m.dstChainId,
-          nonce: m.nonce.toString(),
-          sender: m.sender.toLowerCase(),
-          recipient: m.recipient.toLowerCase(),
-          kind: m.kind === MessageKind.TOKEN ? 'token' : 'call',
-          payload: m.payload,
-          assetId: m.assetId,
-          amount: m.amount.toString(),
-          fee: m.fee.toString(),
-          gasLimit: m.gasLimit.toString(),
-          ...at,
-        },
-      ],
+    items: ReadonlyArray<{ record: MessageRecord; messageId: Hex }>,
+    batchDepth: number,
+  ): Promise<void> {
+    const keyOf = (r: MessageRecord): BatchKey => ({
+      srcChainId: r.message.srcChainId,
+      batchNumber: r.batchNumber,
+      batchRoot: r.batchRoot,
+    });
+    await tx.bridgeIntakeRecord.createMany({
+      data: items.map(({ record, messageId }) => ({
+        ...keyOf(record),
+        messageCount: record.messageCount,
+        leafIndex: record.leafIndex,
+        messageId,
+        message: interopMessageToJson(record.message),
+        txHash: record.txHash,
+        blockNumber: record.blockNumber,
+        logIndex: record.logIndex,
+      })),
       skipDuplicates: true,
     });
-    if (created.count !== 1) return false;
-    await tx.messageEvent.create({
-      data: { messageId, status: 'sent', detail: { srcTxHash: at.srcTxHash, batchNumber: at.batchNumber.toString() } },
+    const batches = new Map<string, { key: BatchKey; messageCount: number; ids: string[] }>();
+    for (const { record, messageId } of items) {
+      const key = keyOf(record);
+      const k = `${key.srcChainId}:${key.batchNumber}:${key.batchRoot}`;
+      const entry = batches.get(k);
+      if (entry) entry.ids.push(messageId);
+      else batches.set(k, { key, messageCount: record.messageCount, ids: [messageId] });
+    }
+    await tx.bridgeBatch.createMany({
+      data: [...batches.values()].map((b) => ({ ...b.key, messageCount: b.messageCount })),
+      skipDuplicates: true,
     });
-    return true;
+    const created = await this.createMessages(
+      tx,
+      items.map(({ record, messageId }) => ({
+        m: record.message,
+        messageId,
+        at: {
+          srcTxHash: record.txHash,
+          batchNumber: record.batchNumber,
+          leafIndex: record.leafIndex,
+          batchRoot: record.batchRoot,
+        },
+      })),
+    );
+    for (const { key, ids } of batches.values()) {
+      const batch = await this.evaluate(tx, key, batchDepth);
+      const fresh = ids.filter((id) => created.has(id));
+      if (batch && fresh.length > 0) await this.rejectLateForgeries(tx, batch, fresh);
+    }
   }
 
   /**
-   * A record that arrives for a batch already verified without it (a forgery under a known root) leaves its message
-   * `sent` forever otherwise: fail it with the reason.
+   * Creates the message rows (status `sent`, one event each) unless one with the id, or with the (source, nonce,
+   * sender), exists (also among `list`: the first wins). Returns the ids created.
    */
-  private async rejectLateForgery(
+  private async createMessages(
     tx: Tx,
-    batch: BatchKey & { status: string; messageCount: number },
-    messageId: string,
+    list: ReadonlyArray<{
+      m: InteropMessage;
+      messageId: string;
+      at: { srcTxHash: string; batchNumber: bigint; leafIndex: number; batchRoot: string };
+    }>,
+  ): Promise<Set<string>> {
+    const created = await tx.message.createManyAndReturn({
+      data: list.map(({ m, messageId, at }) => ({
+        id: messageId,
+        srcChainId: m.srcChainId,
+        dstChainId: m.dstChainId,
+        nonce: m.nonce.toString(),
+        sender: m.sender.toLowerCase(),
+        recipient: m.recipient.toLowerCase(),
+        kind: m.kind === MessageKind.TOKEN ? ('token' as const) : ('call' as const),
+        payload: m.payload,
+        assetId: m.assetId,
+        amount: m.amount.toString(),
+        fee: m.fee.toString(),
+        gasLimit: m.gasLimit.toString(),
+        ...at,
+      })),
+      skipDuplicates: true,
+      select: { id: true, srcTxHash: true, batchNumber: true },
+    });
+    if (created.length > 0) {
+      await tx.messageEvent.createMany({
+        data: created.map((c) => ({
+          messageId: c.id,
+          status: 'sent' as const,
+          detail: { srcTxHash: c.srcTxHash, batchNumber: (c.batchNumber as bigint).toString() },
+        })),
+      });
+    }
+    return new Set(created.map((c) => c.id));
+  }
+
+  /**
+   * Records that arrive for a batch verified without them (forgeries under a known root) leave their messages `sent`
+   * forever otherwise: fail them with the reason. Only messages still `sent`: the verified leaves have moved on to
+   * `batched` or further.
+   */
+  private async rejectLateForgeries(
+    tx: Tx,
+    batch: BatchKey & { status: string },
+    messageIds: readonly string[],
   ): Promise<void> {
     if (batch.status !== 'verified' && batch.status !== 'settled') return;
     const reason =
       `BATCH_ROOT_MISMATCH: batch ${batch.batchNumber} of chain ${batch.srcChainId} is verified without this record ` +
       `(it does not hash into ${batch.batchRoot})`;
-    // Only a message still `sent`: one of the verified leaves has moved on to `batched` or further.
-    const moved = await tx.message.updateMany({
-      where: { id: messageId, status: 'sent' },
+    const moved = await tx.message.updateManyAndReturn({
+      where: { id: { in: [...messageIds] }, status: 'sent' },
       data: { status: 'failed', lastError: reason },
+      select: { id: true },
     });
-    if (moved.count === 1) await tx.messageEvent.create({ data: { messageId, status: 'failed', detail: { reason } } });
+    if (moved.length > 0) {
+      await tx.messageEvent.createMany({
+        data: moved.map((m) => ({ messageId: m.id, status: 'failed' as const, detail: { reason } })),
+      });
+    }
   }
 
   /**
@@ -171,12 +218,13 @@ export class IntakeRepository {
         onChainStatus: null,
       },
     });
-    await this.createMessage(tx, m, id, {
-      srcTxHash: record.txHash,
-      batchNumber: record.batchNumber,
-      leafIndex,
-      batchRoot: record.batchRoot,
-    });
+    await this.createMessages(tx, [
+      {
+        m,
+        messageId: id,
+        at: { srcTxHash: record.txHash, batchNumber: record.batchNumber, leafIndex, batchRoot: record.batchRoot },
+      },
+    ]);
   }
 
   /**

@@ -33,11 +33,24 @@ export class IntakeService {
     @Inject(BRIDGE_CONFIG) private readonly config: Pick<BridgeConfig, 'depths'>,
   ) {}
 
-  /** Handles one `interop.messages` record. */
-  async onMessageRecord(record: MessageRecord, source: RecordSource): Promise<IntakeOutcome> {
-    if (await this.seen(source)) return { kind: 'skipped' };
-    await this.repo.storeMessage(source, record, messageLeaf(record.message), this.config.depths.batchDepth);
-    return { kind: 'stored' };
+  /**
+   * Handles consecutive `interop.messages` records of one partition (those that passed the edge check) in one
+   * database transaction, which also moves the partition's checkpoint to `last` (the last record read, checked or
+   * not). Records at or below the stored checkpoint are skipped. Resolves how many were stored.
+   */
+  async onMessageRecords(
+    records: ReadonlyArray<{ record: MessageRecord; source: RecordSource }>,
+    last: RecordSource,
+  ): Promise<number> {
+    const checkpoint = await this.repo.checkpoint(last);
+    if (checkpoint !== undefined && last.offset <= checkpoint) return 0;
+    const fresh = records.filter((r) => checkpoint === undefined || r.source.offset > checkpoint);
+    await this.repo.storeMessages(
+      last,
+      fresh.map((r) => ({ record: r.record, messageId: messageLeaf(r.record.message) })),
+      this.config.depths.batchDepth,
+    );
+    return fresh.length;
   }
 
   /** Handles one `interop.shared-roots` record. */
