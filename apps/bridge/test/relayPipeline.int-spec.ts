@@ -79,7 +79,9 @@ describe('pipelined relay (real Kafka, Postgres, anvil)', () => {
   it('sends one round as several transactions sized from the block gas limit, all mined in one block', async () => {
     // 10% of anvil's 30M block: 3,000,000 gas per transaction. Worst case with the defaults: 100,000 + 1,000,000
     // for the batch + (100,000 + 150,000 gasLimit) per message -> 7 messages per transaction.
-    bridge = await net.startBridge({ RELAY_TX_GAS_PERCENT: 10 });
+    // A receipt wait longer than the test: were a transaction sent only after the previous one's receipt, the second
+    // would never reach the pool while mining is off.
+    bridge = await net.startBridge({ RELAY_TX_GAS_PERCENT: 10, RECEIPT_TIMEOUT_MS: 3_600_000 });
     const sent = await send(20, 1);
     const root = await net.settle([await net.publishBatch(sent)], false);
     const nonceBefore = await relayerNonce();
@@ -116,7 +118,7 @@ describe('pipelined relay (real Kafka, Postgres, anvil)', () => {
   it('a bridge stopped with several transactions in flight, one of them dropped by the node, resolves all on restart', async () => {
     await bridge?.app.close();
     // About 2.4 kB of calldata per message: 10,000 bytes -> 4 messages per transaction.
-    const limits = { RELAY_MAX_TX_BYTES: 10_000 };
+    const limits = { RELAY_MAX_TX_BYTES: 10_000, RECEIPT_TIMEOUT_MS: 3_600_000 };
     bridge = await net.startBridge(limits);
     const sent = await send(16, 2);
     const root = await net.settle([await net.publishBatch(sent)], false);

@@ -284,8 +284,8 @@ export class RelayerService implements OnApplicationBootstrap, OnApplicationShut
         }
         for (const p of txs) {
           if (this.stopping) return;
-          const receipt = await this.send(dst, p, dstRound, round);
-          if (receipt) waits.push(receipt);
+          const inFlight = await this.send(dst, p, dstRound, round);
+          if (inFlight) waits.push(inFlight.settled);
         }
       });
       queue = sent.catch((e: unknown) => this.chunkFailed(dst, chunk, e));
@@ -437,8 +437,9 @@ export class RelayerService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * Signs `p` with the next local nonce, records it, broadcasts it; returns the wait for its receipt and settlement
-   * (undefined when nothing was sent). A transaction that could not be recorded gives its nonce back; a refused
+   * Signs `p` with the next local nonce, records it, broadcasts it; returns, without waiting for it, the wait for its
+   * receipt and settlement (undefined when nothing was sent; wrapped, since an async function returning a promise
+   * would wait for it). A transaction that could not be recorded gives its nonce back; a refused
    * broadcast resyncs the nonces (the node never took that nonce, later ones would wait behind the gap).
    */
   private async send(
@@ -446,7 +447,7 @@ export class RelayerService implements OnApplicationBootstrap, OnApplicationShut
     p: Prepared,
     dstRound: DstRound,
     round: RoundContext,
-  ): Promise<Promise<void> | undefined> {
+  ): Promise<{ settled: Promise<void> } | undefined> {
     const nonce = await this.nonces.take(dst);
     let recorded = false;
     let signed;
@@ -472,7 +473,7 @@ export class RelayerService implements OnApplicationBootstrap, OnApplicationShut
       return undefined;
     }
     const hash = signed.hash;
-    return (async () => {
+    const settled = (async () => {
       const receipt = await this.waitReceipt(dst, hash, this.config.RECEIPT_TIMEOUT_MS);
       // No receipt yet (or shutting down): the messages stay `relaying` and the next round (or a restart) resolves
       // them. A transaction that long unmined may wait behind a nonce gap: read the nonce again.
@@ -484,6 +485,7 @@ export class RelayerService implements OnApplicationBootstrap, OnApplicationShut
     })().catch((e: unknown) =>
       this.logger.error(`settling ${hash} failed (resolved by the next round): ${revertReason(e)}`),
     );
+    return { settled };
   }
 
   /** Resolves transactions recorded but not settled: after a crash, a timeout, or another relayer's expired lease. */
