@@ -16,7 +16,6 @@ import {
   defineChain,
   encodeFunctionData,
   http,
-  keccak256,
   type Address,
   type Chain,
   type Hex,
@@ -29,6 +28,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { BRIDGE_CONFIG, type BridgeChain, type BridgeConfig } from '../config/bridgeConfig';
 import type { L1Depths } from '../config/checkL1Depths';
 import { ChainNotConfiguredError } from '../errors/bridgeErrors';
+import { signEip1559 } from './signTransaction';
 
 /** Gas `InteropHandler` keeps for itself after a delivery (its POST_CALL_GAS). */
 const POST_CALL_GAS = 50_000n;
@@ -277,7 +277,7 @@ export class ChainGateway {
     tx: { data: Hex; gas: bigint; nonce: number; fees: RelayFees },
   ): Promise<SignedRelayTx> {
     const { config, chain } = this.entry(dst);
-    const raw = await this.relayer.signTransaction({
+    const { raw, hash } = await signEip1559(this.relayer, {
       chainId: chain.id,
       type: 'eip1559',
       to: config.interopHandler,
@@ -287,7 +287,7 @@ export class ChainGateway {
       maxFeePerGas: tx.fees.maxFeePerGas,
       maxPriorityFeePerGas: tx.fees.maxPriorityFeePerGas,
     });
-    return { hash: keccak256(raw), raw, nonce: tx.nonce };
+    return { hash, raw, nonce: tx.nonce };
   }
 
   /** EIP-1559 fees for the next transactions to `dst` (read once per relay round). */
