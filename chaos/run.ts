@@ -206,7 +206,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
         proverMode: 'kafka',
         proverWorkers: 2,
         appEnv: {
-          chain: { BATCH_INTERVAL_MS: String(batchIntervalMs), CONFIRMATIONS: '2', BATCH_MAX_MESSAGES: '65536' },
+          chain: {
+            BATCH_INTERVAL_MS: String(batchIntervalMs),
+            BATCH_MIN_INTERVAL_MS: String(batchIntervalMs),
+            CONFIRMATIONS: '2',
+            BATCH_MAX_MESSAGES: '65536',
+          },
           bridge: { RELAY_BATCH_SIZE: '50' },
         },
         log: (l) => log(`devnet: ${l}`),

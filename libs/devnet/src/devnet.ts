@@ -265,6 +265,8 @@ export async function startDevnet(options: StartDevnetOptions): Promise<Devnet> 
         START_BLOCK: c.startBlock.toString(),
         CONFIRMATIONS: '0',
         BATCH_INTERVAL_MS: '1000',
+        // At most a batch a second (the chain app seals a batch per new block, and automine makes a block per send).
+        BATCH_MIN_INTERVAL_MS: '1000',
         POLL_INTERVAL_MS: '250',
         KAFKA_TOPIC_BATCH_ROOTS: topics.batchRoots,
         KAFKA_TOPIC_MESSAGES: topics.messages,
