@@ -22,7 +22,8 @@ function readStat(pid: number): ProcStat | undefined {
 
 /**
  * CPU time (ms) each named process has used with its descendants, from /proc: the apps are node processes that may
- * start workers or child processes (snarkjs, tsx), so each root's whole tree counts.
+ * start workers or child processes (snarkjs, tsx), so each root's whole tree counts, except the subtrees of the other
+ * roots. cutime/cstime add the children that exited (and were waited for).
  */
 export function cpuMsByProcess(roots: Array<{ name: string; pid: number }>): Record<string, number> {
   const stats: ProcStat[] = [];
@@ -35,6 +36,7 @@ export function cpuMsByProcess(roots: Array<{ name: string; pid: number }>): Rec
   const children = new Map<number, ProcStat[]>();
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   const byPid = new Map(stats.map((s) => [s.pid, s]));
+  const rootPids = new Set(roots.map((r) => r.pid));
   const out: Record<string, number> = {};
   for (const root of roots) {
     let ticks = 0;
@@ -42,7 +44,8 @@ export function cpuMsByProcess(roots: Array<{ name: string; pid: number }>): Rec
     while (stack.length > 0) {
       const s = stack.pop()!;
       ticks += s.cpuTicks;
-      stack.push(...(children.get(s.pid) ?? []));
+      // Another root below this one (the generator started every app) counts under its own name.
+      stack.push(...(children.get(s.pid) ?? []).filter((c) => !rootPids.has(c.pid)));
     }
     out[root.name] = (ticks * 1000) / TICKS_PER_SECOND;
   }
