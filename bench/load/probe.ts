@@ -67,3 +67,14 @@ export async function entriesByKind(db: pg.Client): Promise<Record<string, numbe
   );
   return Object.fromEntries(r.rows.map((row) => [row.kind, Number(row.n)]));
 }
+
+/** The chain apps' view (same database): messages scanned, sealed into batches, and published to Kafka. */
+export async function chainProgress(db: pg.Client): Promise<{ scanned: number; sealed: number; published: number }> {
+  const r = await db.query<{ scanned: string; sealed: string; published: string }>(
+    `SELECT (SELECT count(*) FROM chain_messages)::text AS scanned,
+            (SELECT count(batch_number) FROM chain_messages)::text AS sealed,
+            (SELECT coalesce(sum(message_count), 0) FROM sealed_batches WHERE published_at IS NOT NULL)::text AS published`,
+  );
+  const row = r.rows[0]!;
+  return { scanned: Number(row.scanned), sealed: Number(row.sealed), published: Number(row.published) };
+}

@@ -31,7 +31,7 @@ import pg from 'pg';
 import { createPublicClient, http } from 'viem';
 
 import { svgChart } from './plot';
-import { cpuMsByProcess, entriesByKind, messagesByStatus } from './probe';
+import { chainProgress, cpuMsByProcess, entriesByKind, messagesByStatus } from './probe';
 import { rpc, RouteSender, type SentTx } from './sender';
 
 const ROOT = join(__dirname, '..', '..');
@@ -57,6 +57,8 @@ type Sample = {
   target: number;
   sent: number;
   statuses: Record<string, number>;
+  /** The chain apps' counts: scanned from L2 logs, sealed into batches, published to Kafka. */
+  chain: { scanned: number; sealed: number; published: number };
   entries: number;
   cpuMs: Record<string, number>;
 };
@@ -166,12 +168,17 @@ async function main(): Promise<void> {
     const started = Date.now();
     const processes = () => [...devnet.processes(), { name: 'load-generator', pid: process.pid }];
     const sample = async () => {
-      const [statuses, entries] = await Promise.all([messagesByStatus(db), entriesByKind(db)]);
+      const [statuses, entries, chain] = await Promise.all([
+        messagesByStatus(db),
+        entriesByKind(db),
+        chainProgress(db),
+      ]);
       samples.push({
         t: (Date.now() - started) / 1000,
         target,
         sent: sent.size,
         statuses,
+        chain,
         entries: Object.values(entries).reduce((s, n) => s + n, 0),
         cpuMs: cpuMsByProcess(processes()),
       });
@@ -234,10 +241,7 @@ async function main(): Promise<void> {
           ),
         ]),
       );
-      const backlog: Record<string, number> = {
-        notYetInBridge: end.sent - Object.values(end.statuses).reduce((s, n) => s + n, 0),
-        ...Object.fromEntries(STAGES.map((s) => [s, end.statuses[s] ?? 0])),
-      };
+      const backlog = backlogOf(end);
       const result: StepResult = {
         targetPerSecond: rate,
         sendWindowMs,
@@ -376,6 +380,22 @@ async function main(): Promise<void> {
   process.exitCode = exitCode;
 }
 
+/**
+ * Messages waiting in each stage at a sample: broadcast but not yet scanned by the chain app (in the node's pool or
+ * mined but not read), scanned but not sealed, sealed but not published, published but not stored by the bridge,
+ * then the bridge's own statuses.
+ */
+function backlogOf(s: Sample): Record<string, number> {
+  const inBridge = Object.values(s.statuses).reduce((a, n) => a + n, 0);
+  return {
+    notScanned: Math.max(0, s.sent - s.chain.scanned),
+    notSealed: s.chain.scanned - s.chain.sealed,
+    notPublished: s.chain.sealed - s.chain.published,
+    notInBridge: Math.max(0, s.chain.published - inBridge),
+    ...Object.fromEntries(STAGES.map((st) => [st, s.statuses[st] ?? 0])),
+  };
+}
+
 /** Rates between consecutive samples (per second) of a cumulative counter. */
 function rateSeries(samples: Sample[], value: (s: Sample) => number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -422,16 +442,10 @@ function plot(samples: Sample[], executedAt: Array<[number, number]>, command: s
       {
         title: 'backlog per stage',
         unit: 'messages',
-        series: [
-          {
-            name: 'not yet in bridge',
-            points: samples.map((s) => [s.t, s.sent - Object.values(s.statuses).reduce((a, n) => a + n, 0)]),
-          },
-          ...STAGES.map((st) => ({
-            name: st,
-            points: samples.map((s) => [s.t, s.statuses[st] ?? 0] as [number, number]),
-          })),
-        ],
+        series: Object.keys(backlogOf(samples[0]!)).map((stage) => ({
+          name: stage,
+          points: samples.map((s) => [s.t, backlogOf(s)[stage] ?? 0] as [number, number]),
+        })),
       },
       {
         title: 'latency, broadcast -> executed',
