@@ -40,40 +40,45 @@ export class LedgerRepository {
 
   /**
    * Posts every draft inside `tx` whose key was not posted before, set-based: one multi-row insert of the accounts
-   * they name, one of the entries (`ON CONFLICT (idempotency_key) DO NOTHING RETURNING`, so an entry posted earlier,
-   * or by a concurrent transaction that committed first, is skipped without a lookup) and one of the postings of the
-   * entries actually inserted. A key repeated within `drafts` is posted once (the first). Resolves how many entries
-   * were new.
+   * they name, then one statement inserting the entries (`ON CONFLICT (idempotency_key) DO NOTHING RETURNING`, so an
+   * entry posted earlier, or by a concurrent transaction that committed first, is skipped without a lookup) and the
+   * postings of exactly the entries inserted, from column arrays (`unnest`). Raw SQL because Prisma's createMany
+   * spends ~0.75 ms of JavaScript per entry and its three postings (measured: 985 vs ~4,000 entries/s here). A key
+   * repeated within `drafts` is posted once (the first). Resolves how many entries were new.
    */
   async postMany(tx: Tx, drafts: ReadonlyArray<JournalEntryDraft | null>): Promise<number> {
     const byKey = new Map<string, JournalEntryDraft>();
     for (const d of drafts) if (d !== null && !byKey.has(d.idempotencyKey)) byKey.set(d.idempotencyKey, d);
     if (byKey.size === 0) return 0;
     const list = [...byKey.values()];
-    const accounts = new Map(list.flatMap((d) => d.postings.map((p) => [p.account.code, p.account] as const)));
-    await tx.ledgerAccount.createMany({ data: [...accounts.values()], skipDuplicates: true });
-    const created = await tx.journalEntry.createManyAndReturn({
-      data: list.map((d) => ({
-        kind: d.kind,
-        messageId: d.messageId,
-        idempotencyKey: d.idempotencyKey,
-        memo: d.memo,
-      })),
-      skipDuplicates: true,
-      select: { id: true, idempotencyKey: true },
-    });
-    if (created.length === 0) return 0;
-    await tx.posting.createMany({
-      data: created.flatMap((e) =>
-        byKey.get(e.idempotencyKey)!.postings.map((p) => ({
-          entryId: e.id,
-          accountCode: p.account.code,
-          amount: p.amount.toString(),
-          currency: p.currency,
-          chainId: p.chainId,
-        })),
-      ),
-    });
-    return created.length;
+    const accounts = [
+      ...new Map(list.flatMap((d) => d.postings.map((p) => [p.account.code, p.account] as const))).values(),
+    ];
+    await tx.$executeRaw`
+      INSERT INTO ledger_accounts (code, name, type)
+      SELECT * FROM unnest(
+        ${accounts.map((a) => a.code)}::text[], ${accounts.map((a) => a.name)}::text[],
+        ${accounts.map((a) => a.type)}::text[]::ledger_account_type[])
+      ON CONFLICT (code) DO NOTHING`;
+    const postings = list.flatMap((d) => d.postings.map((p) => ({ key: d.idempotencyKey, p })));
+    const [row] = await tx.$queryRaw<Array<{ n: number }>>`
+      WITH entries AS (
+        INSERT INTO journal_entries (kind, message_id, idempotency_key, memo)
+        SELECT * FROM unnest(
+          ${list.map((d) => d.kind)}::text[], ${list.map((d) => d.messageId)}::text[],
+          ${list.map((d) => d.idempotencyKey)}::text[], ${list.map((d) => d.memo)}::text[])
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING id, idempotency_key
+      ), lines AS (
+        INSERT INTO postings (entry_id, account_code, amount, currency, chain_id)
+        SELECT entries.id, p.account_code, p.amount, p.currency, p.chain_id
+        FROM entries JOIN unnest(
+          ${postings.map((x) => x.key)}::text[], ${postings.map((x) => x.p.account.code)}::text[],
+          ${postings.map((x) => x.p.amount.toString())}::text[]::numeric[], ${postings.map((x) => x.p.currency)}::text[],
+          ${postings.map((x) => x.p.chainId.toString())}::text[]::bigint[]
+        ) AS p(idempotency_key, account_code, amount, currency, chain_id) USING (idempotency_key)
+      )
+      SELECT count(*)::int AS n FROM entries`;
+    return row?.n ?? 0;
   }
 }

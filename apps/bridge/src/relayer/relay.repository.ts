@@ -141,21 +141,24 @@ export class RelayRepository {
     const until = new Date(Date.now() + leaseMs);
     try {
       await this.prisma.$transaction(async (db) => {
-        const moved = await db.$queryRaw<Array<{ id: string }>>`
-          UPDATE messages SET
-            status = 'relaying', dst_tx_hash = ${tx.hash}, relayer = ${relayer}, claimed_until = ${until},
-            relay_raw_tx = CASE WHEN id = ${items[0]!.id} THEN ${tx.raw} ELSE NULL END,
-            proof = ${proofs}::jsonb -> id, updated_at = now()
-          WHERE id IN (SELECT jsonb_object_keys(${proofs}::jsonb)) AND status = 'proven' AND claimed_by = ${relayer}
-          RETURNING id`;
-        if (moved.length !== items.length) throw new LeaseLostError(items.length - moved.length);
-        await db.messageEvent.createMany({
-          data: items.map((item) => ({
-            messageId: item.id,
-            status: 'relaying' as const,
-            detail: { txHash: tx.hash, relayer, epoch: item.proof.epoch.toString() },
-          })),
-        });
+        // One statement: the proofs travel as one JSON object (id -> proof), parsed once by jsonb_each, and each
+        // message moved gets its `relaying` event (the epoch it is proved against is in its proof).
+        const [row] = await db.$queryRaw<Array<{ n: number }>>`
+          WITH moved AS (
+            UPDATE messages AS m SET
+              status = 'relaying', dst_tx_hash = ${tx.hash}, relayer = ${relayer}, claimed_until = ${until},
+              relay_raw_tx = CASE WHEN m.id = ${items[0]!.id} THEN ${tx.raw} ELSE NULL END,
+              proof = p.value, updated_at = now()
+            FROM jsonb_each(${proofs}::jsonb) AS p(key, value)
+            WHERE m.id = p.key AND m.status = 'proven' AND m.claimed_by = ${relayer}
+            RETURNING m.id, p.value -> 'proof' ->> 'epoch' AS epoch
+          ), events AS (
+            INSERT INTO message_events (message_id, status, detail)
+            SELECT id, 'relaying', jsonb_build_object('txHash', ${tx.hash}::text, 'relayer', ${relayer}::text, 'epoch', epoch)
+            FROM moved
+          )
+          SELECT count(*)::int AS n FROM moved`;
+        if ((row?.n ?? 0) !== items.length) throw new LeaseLostError(items.length - (row?.n ?? 0));
       }, BATCH_TX);
       return true;
     } catch (e) {
