@@ -43,8 +43,9 @@ export class LedgerRepository {
    * they name, then one statement inserting the entries (`ON CONFLICT (idempotency_key) DO NOTHING RETURNING`, so an
    * entry posted earlier, or by a concurrent transaction that committed first, is skipped without a lookup) and the
    * postings of exactly the entries inserted, from column arrays (`unnest`). Raw SQL because Prisma's createMany
-   * spends ~0.75 ms of JavaScript per entry and its three postings (measured: 985 vs ~4,000 entries/s here). A key
-   * repeated within `drafts` is posted once (the first). Resolves how many entries were new.
+   * spends ~0.75 ms of JavaScript per entry and its three postings (bench/relay/ledger.ts at load ~8: ~1,000 entries/s
+   * with createMany, ~4,000 with this). A key repeated within `drafts` is posted once (the first). Resolves how many
+   * entries were new.
    */
   async postMany(tx: Tx, drafts: ReadonlyArray<JournalEntryDraft | null>): Promise<number> {
     const byKey = new Map<string, JournalEntryDraft>();
