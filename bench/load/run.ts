@@ -274,6 +274,7 @@ async function main(): Promise<void> {
 
     // Drain: every accepted send executed (or failed), or the deadline.
     const drainStart = Date.now();
+    let lastProgress = drainStart;
     for (;;) {
       const s = samples.at(-1)!;
       const done = (s.statuses.executed ?? 0) + (s.statuses.failed ?? 0);
@@ -283,7 +284,10 @@ async function main(): Promise<void> {
         break;
       }
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
-      if ((Date.now() - drainStart) % 20_000 < SAMPLE_MS) log(`draining: ${done}/${sent.size} executed`);
+      if (Date.now() - lastProgress >= 20_000) {
+        lastProgress = Date.now();
+        log(`draining: ${done}/${sent.size} executed`);
+      }
     }
     const drainMs = Date.now() - drainStart;
     sampling = false;
