@@ -18,7 +18,7 @@ import {
   type Groth16Proof,
   type VerificationKey,
 } from '@interop/prover';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { TransactionReceipt } from 'viem';
 
 import { L1HubRepository } from '../l1/l1Hub.repository';
@@ -105,7 +105,7 @@ class HaltedError extends Error {}
  * published -> publish.
  */
 @Injectable()
-export class EpochService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EpochService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('EpochService');
   /** State after every settled epoch. */
   private settled: AggregationState | undefined;
@@ -140,7 +140,11 @@ export class EpochService implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.settings.enabled) this.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops the loop in Nest's first shutdown phase, so its step in progress (and the proof tasks) finish while the
+   * database pool (PrismaService, closed in `onApplicationShutdown`) and the Kafka producer (likewise) are still open.
+   */
+  async onModuleDestroy(): Promise<void> {
     await this.stop();
   }
 

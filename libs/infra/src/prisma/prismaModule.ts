@@ -9,7 +9,9 @@ export type PrismaModuleOptions = {
 };
 
 /**
- * Provides one `PrismaService` to the whole app (global module).
+ * Provides one `PrismaService` to the whole app (global module). Its pool closes in `onApplicationShutdown`, the last
+ * shutdown phase (`closeOnApplicationShutdown`), after the loops that stop in `onModuleDestroy` or
+ * `beforeApplicationShutdown` have finished their last database step.
  *
  * @example
  * PrismaModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (c: HubConfig) => ({ databaseUrl: c.DATABASE_URL }) })
@@ -26,7 +28,8 @@ export class PrismaModule {
         {
           provide: PrismaService,
           inject: options.inject ?? [],
-          useFactory: (...deps: unknown[]) => new PrismaService(factory(...deps)),
+          useFactory: (...deps: unknown[]) =>
+            new PrismaService({ ...factory(...deps), closeOnApplicationShutdown: true }),
         },
       ],
       exports: [PrismaService],
