@@ -9,10 +9,18 @@ import { KAFKA_PRODUCER_OPTIONS, type KafkaProducerOptions } from './kafkaProduc
 export type KafkaKey = string | number | bigint | null;
 
 /**
- * The project's Kafka producer: idempotent (the broker drops the duplicates its own retries would cause), acks from
- * all in-sync replicas, one request in flight per broker so retries cannot reorder records of one key. Values are
- * JSON; bigints are written as decimal strings (JSON has no integer type that holds them), and Buffers and strings
- * are sent as they are. On shutdown it waits for sends in progress, then disconnects.
+ * The project's Kafka producer: acks from all in-sync replicas, one request in flight per broker so retries cannot
+ * reorder records of one key, bounded retries and a timeout per send. Values are JSON; bigints are written as decimal
+ * strings (JSON has no integer type that holds them), and Buffers and strings are sent as they are. On shutdown it
+ * waits for sends in progress, then disconnects.
+ *
+ * Not idempotent (kafkajs `idempotent: false`), on purpose: kafkajs's idempotent producer is only exactly-once with
+ * unlimited retries (it warns "Limiting retries for the idempotent producer may invalidate EoS guarantees" when they
+ * are bounded), and unlimited retries would keep a send that cannot succeed going in the background after its caller
+ * gave up and after `close()`. With bounded retries a failed send is re-sent by its caller as a new record anyway, so
+ * idempotence could not prevent that duplicate; what it would drop, the duplicate of one of kafkajs's own retries, is
+ * harmless too, because every consumer of the project is idempotent (a record seen twice changes nothing). Order is
+ * kept without it: with one request in flight a retried request is written before the next one is sent.
  *
  * @example
  * const producer = new KafkaProducerService({ brokers: env.KAFKA_BROKERS, clientId: 'chain-901' });
@@ -31,7 +39,7 @@ export class KafkaProducerService implements OnApplicationShutdown {
     const fast = options.fast ?? false;
     this.sendTimeoutMs = options.sendTimeoutMs ?? (fast ? 10_000 : 30_000);
     this.producer = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, fast }).producer({
-      idempotent: true,
+      idempotent: false, // see the class comment
       maxInFlightRequests: 1,
       // Bounded, so that a send that cannot succeed (a missing topic, a broker gone for good) fails and stops
       // instead of retrying in the background after its caller timed out or the producer closed. Callers own the

@@ -8,8 +8,8 @@ export type KafkaProducerOptions = {
   /** Test/devnet timings (see `kafkaClientConfig`). */
   fast?: boolean;
   /**
-   * Longest a `send` may take before it rejects with `KAFKA_SEND_TIMEOUT` (default 30 s, 10 s when `fast`). The
-   * idempotent producer retries without limit, so without it a send to a dead broker would never settle.
+   * Longest a `send` may take before it rejects with `KAFKA_SEND_TIMEOUT` (default 30 s, 10 s when `fast`), whatever
+   * kafkajs's own (bounded) retries are still doing; `close()` waits for those to end.
    */
   sendTimeoutMs?: number;
 };
