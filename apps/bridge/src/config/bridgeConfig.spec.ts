@@ -52,6 +52,17 @@ describe('bridgeConfigSchema', () => {
     expect(bad({ BATCH_DEPTH: '33' })).toThrow(/BATCH_DEPTH: must be a tree depth \(1-32\)/);
   });
 
+  it('reads CHAOS_RELAYER_CRASH (the chaos harness hook) as an optional crash point; a bad one fails at boot', () => {
+    expect(loadConfig(bridgeConfigSchema, env).CHAOS_RELAYER_CRASH).toBeUndefined();
+    expect(loadConfig(bridgeConfigSchema, { ...env, CHAOS_RELAYER_CRASH: '' }).CHAOS_RELAYER_CRASH).toBeUndefined();
+    for (const point of ['after-record', 'after-broadcast'] as const) {
+      expect(loadConfig(bridgeConfigSchema, { ...env, CHAOS_RELAYER_CRASH: point }).CHAOS_RELAYER_CRASH).toBe(point);
+    }
+    const bad = () => loadConfig(bridgeConfigSchema, { ...env, CHAOS_RELAYER_CRASH: 'after-receipt' });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/CHAOS_RELAYER_CRASH: must be one of after-record, after-broadcast/);
+  });
+
   it('names bad variables with their reason', () => {
     const bad = () =>
       loadConfig(bridgeConfigSchema, {

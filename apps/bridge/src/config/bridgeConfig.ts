@@ -80,6 +80,10 @@ const splitBps = z
   .refine(([a, b, c]) => a + b + c === 10_000, 'the three basis points must sum to 10000')
   .default([2_000, 3_000, 5_000]);
 
+/** Where `CHAOS_RELAYER_CRASH` makes the relayer kill itself: after recording a signed transaction, or after broadcasting it. */
+export const CHAOS_RELAYER_CRASH_POINTS = ['after-record', 'after-broadcast'] as const;
+export type ChaosRelayerCrashPoint = (typeof CHAOS_RELAYER_CRASH_POINTS)[number];
+
 /** Every environment variable of the bridge app (the table is in docs/bridge.md). */
 export const bridgeConfigSchema = z
   .object({
@@ -134,6 +138,13 @@ export const bridgeConfigSchema = z
     CHAIN_DEPTH: depth(PRODUCTION_DEPTHS.chainDepth),
     /** Poseidon shared-tree depth; must be L1 InteropHub's SHARED_DEPTH() (checked at boot with L1_HUB_ADDRESS). */
     SHARED_DEPTH: depth(PRODUCTION_DEPTHS.sharedDepth),
+    /**
+     * Fault injection for the chaos harness (chaos/faults.ts `relayerCrash`), unset in production: the relayer
+     * SIGKILLs its own process at this point of its first relay (RelayerService).
+     */
+    CHAOS_RELAYER_CRASH: z
+      .enum(CHAOS_RELAYER_CRASH_POINTS, { error: `must be one of ${CHAOS_RELAYER_CRASH_POINTS.join(', ')}` })
+      .optional(),
   })
   .refine((c) => c.BACKOFF_BASE_MS <= c.BACKOFF_MAX_MS, {
     message: 'must not exceed BACKOFF_MAX_MS',

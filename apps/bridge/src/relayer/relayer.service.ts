@@ -12,7 +12,7 @@ import {
   type RelayFees,
 } from '../chains/chainGateway';
 import type { FeePolicy, Message } from '../common/prismaTypes';
-import { BRIDGE_CONFIG, type BridgeConfig } from '../config/bridgeConfig';
+import { BRIDGE_CONFIG, type BridgeConfig, type ChaosRelayerCrashPoint } from '../config/bridgeConfig';
 import { MessageNotFoundError, NotRetryableError, RetryFailedError } from '../errors/bridgeErrors';
 import { FeePoliciesRepository } from '../fees/feePolicies.repository';
 import { IntakeRepository } from '../intake/intake.repository';
@@ -463,9 +463,9 @@ export class RelayerService implements OnApplicationBootstrap, OnApplicationShut
       if (!recorded) this.nonces.giveBack(dst, nonce);
     }
     if (!recorded) return undefined;
-    chaosCrashPoint('after-record');
+    chaosCrashPoint(this.config.CHAOS_RELAYER_CRASH, 'after-record');
     const sent = await this.chains.broadcast(dst, signed.raw);
-    chaosCrashPoint('after-broadcast');
+    chaosCrashPoint(this.config.CHAOS_RELAYER_CRASH, 'after-broadcast');
     const rows = p.items.map((i) => i.row);
     if (!sent.ok) {
       this.nonces.resync(dst);
@@ -735,10 +735,11 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /**
- * Fault injection for the chaos harness (chaos/faults.ts), inert unless the process was started with
- * CHAOS_RELAYER_CRASH=after-record|after-broadcast: the bridge then kills itself (SIGKILL, no shutdown hook) at that
- * point of its first relay, the window between recording a transaction and recording its outcome.
+ * Fault injection for the chaos harness (chaos/faults.ts), inert unless the bridge's config has
+ * CHAOS_RELAYER_CRASH=after-record|after-broadcast (validated at boot, BridgeConfig): the bridge then kills itself
+ * (SIGKILL, no shutdown hook) at that point of its first relay, the window between recording a transaction and
+ * recording its outcome.
  */
-function chaosCrashPoint(point: 'after-record' | 'after-broadcast'): void {
-  if (process.env.CHAOS_RELAYER_CRASH === point) process.kill(process.pid, 'SIGKILL');
+function chaosCrashPoint(configured: ChaosRelayerCrashPoint | undefined, point: ChaosRelayerCrashPoint): void {
+  if (configured === point) process.kill(process.pid, 'SIGKILL');
 }
