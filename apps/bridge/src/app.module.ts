@@ -1,4 +1,11 @@
-import { ADMIN_TOKEN, AdminTokenGuard, HealthModule, PrismaModule, PrismaService } from '@interop/infra';
+import {
+  ADMIN_TOKEN,
+  AdminTokenGuard,
+  ConsumerRegistry,
+  HealthModule,
+  PrismaModule,
+  PrismaService,
+} from '@interop/infra';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { AccountingController } from './accounting/accounting.controller';
@@ -38,6 +45,8 @@ export class AppModule {
       providers: [{ provide: BRIDGE_CONFIG, useValue: config }],
       exports: [BRIDGE_CONFIG],
     };
+    // The intake consumer registers here as it starts; `/health` reports its state.
+    const consumers = new ConsumerRegistry();
     return {
       module: AppModule,
       imports: [
@@ -45,12 +54,13 @@ export class AppModule {
         PrismaModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.DATABASE_URL }) }),
         HealthModule.forRootAsync({
           inject: [PrismaService],
-          useFactory: (prisma: PrismaService) => bridgeHealthChecks(prisma, config),
+          useFactory: (prisma: PrismaService) => bridgeHealthChecks(prisma, config, consumers),
         }),
       ],
       controllers: [MessagesController, FeesController, AccountingController, OperatorController, MetricsController],
       providers: [
         { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
+        { provide: ConsumerRegistry, useValue: consumers },
         AdminTokenGuard,
         ChainGateway,
         TreeStateService,

@@ -1,6 +1,7 @@
 import {
   ADMIN_TOKEN,
   AdminTokenGuard,
+  ConsumerRegistry,
   HealthModule,
   KafkaProducerService,
   PrismaModule,
@@ -60,6 +61,8 @@ export class AppModule {
       pollMs: 250,
       retryMs: 2_000,
     };
+    // The app's Kafka consumers register here as they start; `/health` reports each one's state.
+    const consumers = new ConsumerRegistry();
     return {
       module: AppModule,
       imports: [
@@ -67,7 +70,7 @@ export class AppModule {
         PrismaModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.DATABASE_URL }) }),
         HealthModule.forRootAsync({
           inject: [PrismaService],
-          useFactory: (prisma: PrismaService) => hubHealthChecks(prisma, config),
+          useFactory: (prisma: PrismaService) => hubHealthChecks(prisma, config, consumers),
         }),
       ],
       controllers: [ChainsController, RootsController, OverviewController, MetricsController],
@@ -77,6 +80,7 @@ export class AppModule {
           useFactory: () =>
             new KafkaProducerService({ brokers: config.KAFKA_BROKERS, clientId: 'hub', fast: config.KAFKA_FAST }),
         },
+        { provide: ConsumerRegistry, useValue: consumers },
         HubMetrics,
         L1HubRepository,
         ChainsRepository,
@@ -105,7 +109,7 @@ export class AppModule {
           inject: [KafkaProducerService],
           useFactory: (producer: KafkaProducerService): ProofProvider =>
             config.PROVER_MODE === 'kafka'
-              ? new KafkaProofProvider(producer, {
+              ? new KafkaProofProvider(producer, consumers, {
                   brokers: config.KAFKA_BROKERS,
                   groupId: config.KAFKA_GROUP_ID,
                   capacity: config.PROVER_WORKERS,

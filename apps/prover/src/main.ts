@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     onJob: (epoch) => log(`proving epoch ${epoch}`),
     onProof: (m) => log(`proved epoch ${m.epoch} in ${m.ms} ms`),
     onDeadLetter: (reason, code) => log(`dead-lettered a job: ${code} ${reason}`),
+    logger: { log, warn: log, error: log },
   });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -40,6 +40,8 @@ export * from './kafka/kafkaProducer.service';
 export * from './kafka/kafkaProducerOptions';
 export * from './kafka/parseBrokers';
 export * from './kafka/publishDeadLetter';
+export * from './kafka/sendDeadLetters';
+export * from './kafka/consumerSupervisor';
 export * from './kafka/safeJsonDeserializer';
 export * from './kafka/topics';
 export * from './kafka/unparsedKafkaValue';

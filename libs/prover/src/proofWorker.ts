@@ -1,5 +1,12 @@
 import { hostname } from 'node:os';
 
+import {
+  buildDeadLetter,
+  ConsumerSupervisor,
+  sendDeadLetters,
+  type ConsumerStatus,
+  type ConsumerSupervisorLogger,
+} from '@interop/infra';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 
 import { ProofJobInvalidError } from './errors';
@@ -37,9 +44,19 @@ export type ProofWorkerOptions = {
   onJob?: (epoch: bigint) => void;
   /** consumer session timeout: how long the group waits for a silent member before reassigning its jobs */
   sessionTimeoutMs?: number;
+  /** where the consumer's crashes and restarts are logged */
+  logger?: ConsumerSupervisorLogger;
 };
 
-type SourceRecord = { topic: string; partition: number; offset: string; key: string | null; value: string };
+type SourceRecord = {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  /** the value as read, for the dead letter */
+  raw: Buffer | null;
+  value: string;
+};
 
 const HEARTBEAT_MS = 3_000;
 
@@ -50,7 +67,8 @@ const HEARTBEAT_MS = 3_000;
  * A worker that dies mid-proof therefore leaves its job uncommitted, and the group hands it to another member
  * after the rebalance. A job proven twice yields two proofs of one epoch, which the hub ignores (idempotent by
  * epoch). Invalid jobs (bad JSON, wrong version, unknown keys or shape, a witness the circuit rejects) go to
- * `interop.dead-letter` with the reason and never stop the worker.
+ * `interop.dead-letter` with the reason (bounded: libs/infra `buildDeadLetter`) and never stop the worker; the
+ * consumer is supervised (libs/infra `ConsumerSupervisor`), so a crash kafkajs does not recover from starts a new one.
  *
  * @example
  * const worker = new ProofWorker({ kafka, provers: new Map([['s4', s4Prover], ['l32', l32Prover]]) });
@@ -59,7 +77,7 @@ const HEARTBEAT_MS = 3_000;
  * await worker.stop();
  */
 export class ProofWorker {
-  private consumer: Consumer | undefined;
+  private supervisor: ConsumerSupervisor | undefined;
   private producer: Producer | undefined;
   private readonly workerId: string;
   private assigned = 0;
@@ -74,20 +92,39 @@ export class ProofWorker {
     const jobsTopic = o.jobsTopic ?? PROOF_JOBS_TOPIC;
     await this.ensureTopics();
     this.producer = o.kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
-    await this.producer.connect();
-    this.consumer = o.kafka.consumer({
-      groupId: o.groupId ?? 'interop-prover',
-      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: HEARTBEAT_MS,
-      // eachMessage runs one record at a time per partition; at most poolSize partitions are in flight (below).
-      maxBytesPerPartition: 1 << 20,
+    const supervisor = new ConsumerSupervisor({
+      name: 'prover.jobs',
+      ...(o.logger ? { logger: o.logger } : {}),
+      create: () => {
+        const consumer = o.kafka.consumer({
+          groupId: o.groupId ?? 'interop-prover',
+          sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+          heartbeatInterval: HEARTBEAT_MS,
+          // eachMessage runs one record at a time per partition; at most poolSize partitions are in flight (below).
+          maxBytesPerPartition: 1 << 20,
+        });
+        consumer.on(consumer.events.GROUP_JOIN, (e) => {
+          this.assigned = Object.values(e.payload.memberAssignment).reduce((n, parts) => n + parts.length, 0);
+        });
+        return consumer;
+      },
+      run: (consumer) => this.run(consumer, jobsTopic),
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
-      this.assigned = Object.values(e.payload.memberAssignment).reduce((n, parts) => n + parts.length, 0);
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: jobsTopic, fromBeginning: true });
-    await this.consumer.run({
+    this.supervisor = supervisor;
+    await supervisor.start();
+  }
+
+  /** The state of the worker's consumer (running, restarting after a crash, ...), for health and logs. */
+  status(): ConsumerStatus | undefined {
+    return this.supervisor?.status();
+  }
+
+  private async run(consumer: Consumer, jobsTopic: string): Promise<void> {
+    const o = this.options;
+    await this.producer!.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topic: jobsTopic, fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: o.concurrency ?? Math.max(1, ...[...o.provers.values()].map((p) => p.size)),
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
@@ -95,12 +132,13 @@ export class ProofWorker {
           topic,
           partition,
           offset: message.offset,
-          key: message.key?.toString() ?? null,
+          key: message.key,
+          raw: message.value,
           value: message.value?.toString() ?? '',
         };
         await this.handle(record, heartbeat);
         // Commit only now: the proof (or the dead letter) is already on the broker.
-        await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       },
     });
   }
@@ -112,9 +150,9 @@ export class ProofWorker {
 
   /** Leaves the group (the uncommitted job in flight, if any, goes to another member) and disconnects. */
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+    await this.supervisor?.stop();
     await this.producer?.disconnect();
-    this.consumer = undefined;
+    this.supervisor = undefined;
     this.producer = undefined;
   }
 
@@ -165,33 +203,26 @@ export class ProofWorker {
     }
   }
 
-  /** Publishes the record to the dead-letter topic in the shape of libs/infra's deadLetterRecordSchema (v1). */
+  /** Publishes the record's dead letter (libs/infra's bounded record: excerpt, size and hash of the value). */
   private async deadLetter(record: SourceRecord, errorCode: string, err: unknown): Promise<void> {
-    // Capped: the reason may quote the record (a 600 KB shape name), and a dead letter above the broker's
-    // message.max.bytes would crash the consumer (found by the chaos harness).
-    const reason = (err instanceof Error ? err.message.split('\n')[0]! : String(err)).slice(0, 1_000);
-    await this.producer!.send({
-      topic: this.options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
-      messages: [
-        {
-          key: record.topic,
-          value: JSON.stringify({
-            v: 1,
-            sourceTopic: record.topic,
-            partition: record.partition,
-            offset: record.offset,
-            key: record.key,
-            value: record.value,
-            valueEncoding: 'utf8',
-            reason,
-            errorCode,
-            at: new Date().toISOString(),
-            consumer: this.options.groupId ?? 'interop-prover',
-          }),
-        },
-      ],
+    const reason = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    const letter = buildDeadLetter({
+      sourceTopic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      key: record.key,
+      value: record.raw,
+      reason,
+      errorCode,
+      consumer: this.options.groupId ?? 'interop-prover',
     });
-    this.options.onDeadLetter?.(reason, errorCode);
+    await sendDeadLetters(this.producer!, this.options.deadLetterTopic ?? DEAD_LETTER_TOPIC, [letter], {
+      onUnwritable: (r, e) => {
+        this.supervisor?.noteDroppedDeadLetter();
+        this.options.logger?.error(`dead letter of ${r.sourceTopic}/${r.partition}@${r.offset} dropped: ${String(e)}`);
+      },
+    });
+    this.options.onDeadLetter?.(letter.reason, errorCode);
   }
 
   private async ensureTopics(): Promise<void> {

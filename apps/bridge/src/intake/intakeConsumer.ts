@@ -1,13 +1,16 @@
 import {
+  buildDeadLetter,
+  ConsumerRegistry,
+  ConsumerSupervisor,
   createKafkaClient,
   kafkaMicroserviceOptions,
-  publishDeadLetter,
   SafeJsonDeserializer,
+  sendDeadLetters,
   UnparsedKafkaValue,
 } from '@interop/infra';
 import { messageRecordSchema, sharedRootRecordSchema, type MessageRecord } from '@interop/protocol';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { z } from 'zod';
 
 import { BRIDGE_CONFIG, type BridgeConfig } from '../config/bridgeConfig';
@@ -43,12 +46,15 @@ export const INTAKE_CHUNK = 500;
  * stored in one database transaction together with the partition's checkpoint (IntakeService.onMessageRecords);
  * only then is their offset resolved and committed. Shared roots are applied one at a time, in order. An unexpected
  * error (database down) propagates, so kafkajs fetches the batch again from the last resolved offset instead of
- * committing past it; records at or below the stored checkpoint are skipped, so a redelivery changes nothing.
+ * committing past it; records at or below the stored checkpoint are skipped, so a redelivery changes nothing. The
+ * consumer is supervised ({@link ConsumerSupervisor}): when kafkajs gives up on it, a new one starts with backoff and
+ * `/health` says so meanwhile. Dead letters are bounded, and one the broker still refuses is logged, counted and
+ * dropped, so no record can wedge the consumer.
  */
 @Injectable()
 export class IntakeConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Intake');
-  private consumer: Consumer | undefined;
+  private supervisor: ConsumerSupervisor | undefined;
   private producer: Producer | undefined;
 
   constructor(
@@ -58,6 +64,7 @@ export class IntakeConsumer implements OnApplicationBootstrap, OnApplicationShut
       BridgeConfig,
       'KAFKA_BROKERS' | 'KAFKA_GROUP_ID' | 'KAFKA_FAST' | 'TOPIC_MESSAGES' | 'TOPIC_SHARED_ROOTS' | 'TOPIC_DEAD_LETTER'
     >,
+    @Inject(ConsumerRegistry) private readonly consumers: ConsumerRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -75,22 +82,30 @@ export class IntakeConsumer implements OnApplicationBootstrap, OnApplicationShut
       fast: this.config.KAFKA_FAST,
     });
     this.producer = kafka.producer(options?.producer);
-    await this.producer.connect();
-    this.consumer = kafka.consumer({ ...options!.consumer!, groupId: this.config.KAFKA_GROUP_ID });
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: [this.config.TOPIC_MESSAGES, this.config.TOPIC_SHARED_ROOTS],
-      fromBeginning: options?.subscribe?.fromBeginning ?? true,
+    const supervisor = new ConsumerSupervisor({
+      name: 'bridge.intake',
+      logger: this.logger,
+      create: () => kafka.consumer({ ...options!.consumer!, groupId: this.config.KAFKA_GROUP_ID }),
+      run: async (consumer) => {
+        await this.producer!.connect();
+        await consumer.connect();
+        await consumer.subscribe({
+          topics: [this.config.TOPIC_MESSAGES, this.config.TOPIC_SHARED_ROOTS],
+          fromBeginning: options?.subscribe?.fromBeginning ?? true,
+        });
+        await consumer.run({
+          eachBatchAutoResolve: false,
+          eachBatch: (payload) =>
+            payload.batch.topic === this.config.TOPIC_SHARED_ROOTS ? this.sharedRoots(payload) : this.messages(payload),
+        });
+      },
     });
-    await this.consumer.run({
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) =>
-        payload.batch.topic === this.config.TOPIC_SHARED_ROOTS ? this.sharedRoots(payload) : this.messages(payload),
-    });
+    this.supervisor = this.consumers.add(supervisor);
+    await supervisor.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.disconnect().catch((e: unknown) => this.logger.warn(`consumer disconnect: ${String(e)}`));
+    await this.supervisor?.stop();
     await this.producer?.disconnect().catch((e: unknown) => this.logger.warn(`producer disconnect: ${String(e)}`));
   }
 
@@ -139,8 +154,8 @@ export class IntakeConsumer implements OnApplicationBootstrap, OnApplicationShut
     errorCode: string,
     reason: string,
   ): Promise<void> {
-    this.logger.warn(`record ${topic}/${partition}@${m.offset} dead-lettered: ${errorCode}: ${reason}`);
-    await publishDeadLetter(this.producer!, {
+    this.logger.warn(`record ${topic}/${partition}@${m.offset} dead-lettered: ${errorCode}: ${reason.slice(0, 500)}`);
+    const record = buildDeadLetter({
       sourceTopic: topic,
       partition,
       offset: m.offset,
@@ -149,7 +164,12 @@ export class IntakeConsumer implements OnApplicationBootstrap, OnApplicationShut
       reason,
       errorCode,
       consumer: this.config.KAFKA_GROUP_ID,
-      deadLetterTopic: this.config.TOPIC_DEAD_LETTER,
+    });
+    await sendDeadLetters(this.producer!, this.config.TOPIC_DEAD_LETTER, [record], {
+      onUnwritable: (r, e) => {
+        this.supervisor?.noteDroppedDeadLetter();
+        this.logger.error(`dead letter of ${r.sourceTopic}/${r.partition}@${r.offset} dropped: ${String(e)}`);
+      },
     });
   }
 }

@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 
 import {
+  buildDeadLetter,
+  ConsumerSupervisor,
   createKafkaClient,
   ensureTopics,
   KafkaProducerService,
-  publishDeadLetter,
+  sendDeadLetters,
+  type ConsumerRegistry,
   type DeadLetterProducer,
 } from '@interop/infra';
 import { encodeProofJob, proofMessageSchema, type CircuitInput } from '@interop/prover';
-import type { Consumer } from 'kafkajs';
+import { Logger } from '@nestjs/common';
 
 import type { EpochProof, ProofProvider } from './proofProvider';
 
@@ -31,15 +34,18 @@ type Waiter = { input: CircuitInput; resolve: (p: EpochProof) => void };
  * PROVER_MODE=kafka: publishes the job to `interop.proof-jobs` (key = epoch) and waits for a proof of that epoch on
  * `interop.proofs` whose public signals are the job's (so a stale proof of an older attempt cannot be taken). Idempotent by epoch: a second proof of the same epoch is ignored. The hub listens with a group
  * of its own per process, so it sees every proof; a job lost with a crash is simply published again on restart. A
- * record that is not a proof message at all (not JSON, wrong schema) is dead-lettered with its reason.
+ * record that is not a proof message at all (not JSON, wrong schema) is dead-lettered with its reason (bounded, see
+ * libs/infra `sendDeadLetters`); the consumer is supervised, so nothing stops it for good.
  */
 export class KafkaProofProvider implements ProofProvider {
-  private consumer: Consumer | undefined;
+  private readonly logger = new Logger('KafkaProofProvider');
+  private supervisor: ConsumerSupervisor | undefined;
   private starting: Promise<void> | undefined;
   private readonly waiters = new Map<bigint, Waiter>();
 
   constructor(
     private readonly producer: KafkaProducerService,
+    private readonly consumers: ConsumerRegistry,
     private readonly options: KafkaProofProviderOptions,
   ) {}
 
@@ -70,9 +76,11 @@ export class KafkaProofProvider implements ProofProvider {
 
   async close(): Promise<void> {
     await this.starting?.catch(() => undefined);
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
+    const supervisor = this.supervisor;
+    this.supervisor = undefined;
     this.starting = undefined;
+    await supervisor?.stop();
+    if (supervisor) this.consumers.remove(supervisor);
   }
 
   private start(): Promise<void> {
@@ -81,34 +89,47 @@ export class KafkaProofProvider implements ProofProvider {
       await ensureTopics(o.brokers, [o.jobsTopic, o.proofsTopic]);
       const kafka = createKafkaClient({ brokers: o.brokers, clientId: 'hub-proofs', fast: o.fast });
       const groupId = `${o.groupId}.proofs.${randomBytes(4).toString('hex')}`;
-      const consumer = kafka.consumer({
-        groupId,
-        sessionTimeout: o.fast ? 6_000 : 30_000,
-        heartbeatInterval: o.fast ? 500 : 3_000,
-        maxWaitTimeInMs: o.fast ? 100 : 1_000,
-        allowAutoTopicCreation: false,
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topic: o.proofsTopic, fromBeginning: false });
-      await consumer.run({
-        eachMessage: async ({ topic, partition, message }) => {
-          const rejected = this.onProof(message.value?.toString() ?? '');
-          if (!rejected) return;
-          // Published before the offset is committed: if this fails, kafkajs redelivers the record.
-          await publishDeadLetter(this.deadLetterProducer, {
-            sourceTopic: topic,
-            partition,
-            offset: message.offset,
-            key: message.key,
-            value: message.value,
-            reason: rejected.reason,
-            errorCode: rejected.code,
-            consumer: groupId,
-            deadLetterTopic: o.deadLetterTopic,
+      const supervisor = new ConsumerSupervisor({
+        name: 'hub.proofs',
+        logger: this.logger,
+        create: () =>
+          kafka.consumer({
+            groupId,
+            sessionTimeout: o.fast ? 6_000 : 30_000,
+            heartbeatInterval: o.fast ? 500 : 3_000,
+            maxWaitTimeInMs: o.fast ? 100 : 1_000,
+            allowAutoTopicCreation: false,
+          }),
+        run: async (consumer) => {
+          await consumer.connect();
+          await consumer.subscribe({ topic: o.proofsTopic, fromBeginning: false });
+          await consumer.run({
+            eachMessage: async ({ topic, partition, message }) => {
+              const rejected = this.onProof(message.value?.toString() ?? '');
+              if (!rejected) return;
+              // Written before the offset is committed: if the broker is away, kafkajs redelivers the record.
+              const record = buildDeadLetter({
+                sourceTopic: topic,
+                partition,
+                offset: message.offset,
+                key: message.key,
+                value: message.value,
+                reason: rejected.reason,
+                errorCode: rejected.code,
+                consumer: groupId,
+              });
+              await sendDeadLetters(this.deadLetterProducer, o.deadLetterTopic, [record], {
+                onUnwritable: (r, e) => {
+                  supervisor.noteDroppedDeadLetter();
+                  this.logger.error(`dead letter of ${r.sourceTopic}/${r.partition}@${r.offset} dropped: ${String(e)}`);
+                },
+              });
+            },
           });
         },
       });
-      this.consumer = consumer;
+      this.supervisor = this.consumers.add(supervisor);
+      await supervisor.start();
     })();
     return this.starting;
   }

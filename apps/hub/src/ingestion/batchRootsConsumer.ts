@@ -1,21 +1,16 @@
 import {
+  buildDeadLetter,
+  ConsumerRegistry,
+  ConsumerSupervisor,
   createKafkaClient,
   kafkaMicroserviceOptions,
-  publishDeadLetter,
-  type DeadLetterProducer,
+  sendDeadLetters,
 } from '@interop/infra';
 import { SafeJsonDeserializer } from '@interop/infra/kafka/safeJsonDeserializer';
 import { UnparsedKafkaValue } from '@interop/infra/kafka/unparsedKafkaValue';
 import { batchRootRecordSchema } from '@interop/protocol';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import {
-  Partitioners,
-  type Consumer,
-  type ConsumerConfig,
-  type EachBatchPayload,
-  type KafkaMessage,
-  type Producer,
-} from 'kafkajs';
+import { Partitioners, type ConsumerConfig, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 
 import { HUB_CONFIG, type HubConfig } from '../config/hubConfig';
 import { IngestionService, type IncomingRecord } from './ingestion.service';
@@ -39,18 +34,21 @@ export type BatchRootsConsumerConfig = Pick<
  * transaction) goes to {@link IngestionService.ingestBatch}, which dead-letters the rejected records and writes the
  * batches with the consumer checkpoint in one transaction. The Kafka offset is committed after that transaction (the
  * database checkpoint makes a redelivery harmless). An unexpected error (database down) propagates: kafkajs retries
- * the batch from its last committed record and restarts the consumer if the retries run out, so it never stops for
- * good and never skips a record.
+ * the batch from its last committed record and restarts the consumer if the retries run out, and the
+ * {@link ConsumerSupervisor} starts a new one when kafkajs gives up (a non-retriable error), so it never stops for
+ * good and never skips a record. Dead letters are bounded (an excerpt, size and hash of the value), and one the
+ * broker still refuses is logged, counted in `/health` and dropped rather than stopping the consumer.
  */
 @Injectable()
 export class BatchRootsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('BatchRootsConsumer');
-  private consumer: Consumer | undefined;
+  private supervisor: ConsumerSupervisor | undefined;
   private producer: Producer | undefined;
 
   constructor(
     @Inject(IngestionService) private readonly ingestion: IngestionService,
     @Inject(HUB_CONFIG) private readonly config: BatchRootsConsumerConfig,
+    @Inject(ConsumerRegistry) private readonly consumers: ConsumerRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -61,9 +59,9 @@ export class BatchRootsConsumer implements OnApplicationBootstrap, OnModuleDestr
     await this.stop();
   }
 
-  /** Joins the group and starts consuming (resolves once the consumer runs). */
+  /** Joins the group and starts consuming (resolves once the consumer runs, or once a failed start will be retried). */
   async start(): Promise<void> {
-    if (this.consumer) return;
+    if (this.supervisor) return;
     const c = this.config;
     const kafka = createKafkaClient({ brokers: c.KAFKA_BROKERS, clientId: 'hub', fast: c.KAFKA_FAST });
     // The group settings every consumer of the project uses (session, heartbeat, fetch wait, retries).
@@ -78,24 +76,33 @@ export class BatchRootsConsumer implements OnApplicationBootstrap, OnModuleDestr
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.consumer = kafka.consumer({ ...shared, groupId: c.KAFKA_GROUP_ID });
-    await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [c.TOPIC_BATCH_ROOTS], fromBeginning: true });
-    await this.consumer.run({
-      partitionsConsumedConcurrently: c.INGEST_CONCURRENCY,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.onBatch(payload),
+    const supervisor = new ConsumerSupervisor({
+      name: 'hub.batch-roots',
+      logger: this.logger,
+      create: () => kafka.consumer({ ...shared, groupId: c.KAFKA_GROUP_ID }),
+      run: async (consumer) => {
+        await this.producer!.connect();
+        await consumer.connect();
+        await consumer.subscribe({ topics: [c.TOPIC_BATCH_ROOTS], fromBeginning: true });
+        await consumer.run({
+          partitionsConsumedConcurrently: c.INGEST_CONCURRENCY,
+          eachBatchAutoResolve: false,
+          eachBatch: (payload) => this.onBatch(payload),
+        });
+      },
     });
+    this.supervisor = this.consumers.add(supervisor);
+    await supervisor.start();
   }
 
   /** Leaves the group after the batch in progress. */
   async stop(): Promise<void> {
-    const consumer = this.consumer;
+    const supervisor = this.supervisor;
     const producer = this.producer;
-    this.consumer = undefined;
+    this.supervisor = undefined;
     this.producer = undefined;
-    await consumer?.disconnect().catch((e: unknown) => this.logger.warn(`consumer disconnect: ${String(e)}`));
+    await supervisor?.stop();
+    if (supervisor) this.consumers.remove(supervisor);
     await producer?.disconnect().catch((e: unknown) => this.logger.warn(`producer disconnect: ${String(e)}`));
   }
 
@@ -117,7 +124,7 @@ export class BatchRootsConsumer implements OnApplicationBootstrap, OnModuleDestr
     }
   }
 
-  /** Publishes the rejected records of a chunk in one produce request (acks = all). */
+  /** Publishes the (bounded) dead letters of a chunk's rejected records in one produce request (acks = all). */
   private async deadLetter(
     topic: string,
     partition: number,
@@ -125,16 +132,9 @@ export class BatchRootsConsumer implements OnApplicationBootstrap, OnModuleDestr
     rejections: IngestPlan['rejections'],
   ): Promise<void> {
     const byOffset = new Map(chunk.map((m) => [m.offset, m]));
-    const messages: Array<{ key: string; value: string }> = [];
-    const collect: DeadLetterProducer = {
-      send: (r) => {
-        messages.push(...r.messages);
-        return Promise.resolve();
-      },
-    };
-    for (const r of rejections) {
+    const records = rejections.map((r) => {
       const m = byOffset.get(r.offset.toString());
-      await publishDeadLetter(collect, {
+      return buildDeadLetter({
         sourceTopic: topic,
         partition,
         offset: r.offset.toString(),
@@ -143,11 +143,15 @@ export class BatchRootsConsumer implements OnApplicationBootstrap, OnModuleDestr
         reason: r.reason,
         errorCode: r.code,
         consumer: this.config.KAFKA_GROUP_ID,
-        deadLetterTopic: this.config.TOPIC_DEAD_LETTER,
       });
-    }
+    });
     if (!this.producer) throw new Error('the batch-roots consumer is stopped');
-    await this.producer.send({ topic: this.config.TOPIC_DEAD_LETTER, acks: -1, messages });
+    await sendDeadLetters(this.producer, this.config.TOPIC_DEAD_LETTER, records, {
+      onUnwritable: (r, e) => {
+        this.supervisor?.noteDroppedDeadLetter();
+        this.logger.error(`dead letter of ${r.sourceTopic}/${r.partition}@${r.offset} dropped: ${String(e)}`);
+      },
+    });
   }
 }
 
