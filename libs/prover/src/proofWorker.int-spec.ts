@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { hostileRecords, sendHostileRecords } from '@interop/infra/testing/hostileRecords';
 import { PRODUCTION_DEPTHS, PRODUCTION_SHAPES } from '@interop/protocol';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 
@@ -37,7 +38,7 @@ let kafka: Kafka;
 let vkey: VerificationKey;
 const cleanup: (() => Promise<void>)[] = [];
 const proofs: Received[] = [];
-const deadLetters: { errorCode: string; key: string | null }[] = [];
+const deadLetters: { errorCode: string; key: string | null; bytes: number; valueBytes: number | undefined }[] = [];
 let listener: Consumer;
 const members: ProofWorker[] = [];
 
@@ -74,7 +75,12 @@ beforeAll(async () => {
     eachMessage: async ({ topic, message }) => {
       const value = JSON.parse(message.value!.toString()) as Record<string, unknown>;
       if (topic === topics.deadLetterTopic) {
-        deadLetters.push({ errorCode: String(value.errorCode), key: (value.key as string | null) ?? null });
+        deadLetters.push({
+          errorCode: String(value.errorCode),
+          key: (value.key as string | null) ?? null,
+          bytes: message.value!.length,
+          valueBytes: value.valueBytes as number | undefined,
+        });
         return;
       }
       const m = proofMessageSchema.parse(value);
@@ -196,4 +202,33 @@ it('two members share the jobs, every proof verifies, invalid jobs are dead-lett
     'SCHEMA_VIOLATION',
     'WRONG_SHAPE',
   ]);
+});
+
+it('hostile job records are dead-lettered once each, bounded, and the job after them is proven', async () => {
+  const before = { dead: deadLetters.length, epoch1: proofs.filter((p) => p.epoch === 1n).length };
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    // Key 1: the same partition as the legitimate job below, so it queues behind every hostile record.
+    const { overLimitRefused } = await sendHostileRecords(producer, topics.jobsTopic, '1');
+    expect(overLimitRefused).toBe(true);
+  } finally {
+    await producer.disconnect();
+  }
+  const job = encodeProofJob({ v: 2, epoch: 1n, shape: 's4', input: steps[0]!.input });
+  const again = kafka.producer();
+  await again.connect();
+  await again.send({ topic: topics.jobsTopic, messages: [{ key: '1', value: job }] });
+  await again.disconnect();
+  await until('epoch 1 proven again', () => proofs.filter((p) => p.epoch === 1n).length > before.epoch1);
+  const hostile = hostileRecords();
+  await until('a dead letter per hostile record', () => deadLetters.length >= before.dead + hostile.length);
+  const letters = deadLetters.slice(before.dead);
+  expect(letters).toHaveLength(hostile.length);
+  expect(letters.map((d) => d.valueBytes)).toEqual(hostile.map((h) => h.value?.length ?? 0));
+  for (const d of letters) {
+    expect(['MALFORMED_JSON', 'SCHEMA_VIOLATION']).toContain(d.errorCode);
+    expect(d.bytes).toBeLessThan(16_384);
+  }
+  expect(members.map((w) => w.status()?.state)).toEqual(['running', 'running']);
 });
