@@ -407,4 +407,53 @@ describe(`bridge (real Kafka, Postgres, anvil; ${REAL_PROOFS ? 'real s4 proofs' 
     );
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('no record stops the intake: hostile records on both topics dead-lettered once, bounded; a message after them executes', async () => {
+    const { createKafkaClient, deadLetterRecordSchema } = await import('@interop/infra');
+    const { hostileRecords, sendHostileRecords } = await import('@interop/infra/testing/hostileRecords');
+    const { readTopic } = await import('@interop/infra/testing/kafkaReadTopic');
+    const { logLevel } = await import('kafkajs');
+    const started = Date.now() - 1_000;
+    const raw = createKafkaClient({
+      brokers: net.brokers,
+      clientId: 'hostile',
+      fast: true,
+      logLevel: logLevel.NOTHING,
+    }).producer({ allowAutoTopicCreation: false });
+    await raw.connect();
+    try {
+      for (const topic of [net.config.TOPIC_MESSAGES, net.config.TOPIC_SHARED_ROOTS]) {
+        expect((await sendHostileRecords(raw, topic, String(A_ID))).overLimitRefused).toBe(true);
+      }
+    } finally {
+      await raw.disconnect();
+    }
+    const m = await net.sendCall(A_ID, B_ID, recorder, recordCall('0xfeed'));
+    const update = await net.publishBatch([m]);
+    await net.settle([update]);
+    await until(m.id, 'executed');
+
+    const hostile = hostileRecords();
+    const of = (records: readonly { value: Buffer | null }[], topic: string) =>
+      records
+        .map((r) => ({ bytes: r.value!.length, d: deadLetterRecordSchema.parse(JSON.parse(r.value!.toString())) }))
+        .filter(({ d }) => d.sourceTopic === topic && d.key === String(A_ID) && Date.parse(d.at) >= started);
+    const dead = await readTopic({
+      brokers: net.brokers,
+      topic: net.config.TOPIC_DEAD_LETTER,
+      until: (r) =>
+        of(r, net.config.TOPIC_MESSAGES).length >= hostile.length &&
+        of(r, net.config.TOPIC_SHARED_ROOTS).length >= hostile.length,
+    });
+    for (const topic of [net.config.TOPIC_MESSAGES, net.config.TOPIC_SHARED_ROOTS]) {
+      const letters = of(dead, topic);
+      expect(letters.map(({ d }) => d.valueBytes)).toEqual(hostile.map((h) => h.value?.length ?? 0));
+      for (const { bytes } of letters) expect(bytes).toBeLessThan(16_384);
+    }
+    const health = await api('GET', `${bridge!.url}/health`);
+    expect(health.body.checks['kafka-consumers']).toMatchObject({
+      status: 'up',
+      details: { 'bridge.intake': { state: 'running', restarts: 0, deadLettersDropped: 0 } },
+    });
+  });
 });
