@@ -29,11 +29,15 @@ describe('hub app shell against real Postgres, Kafka and anvil', () => {
     await env?.close();
   });
 
-  it('GET /health is 200 with Postgres, Kafka and the L1 RPC up', async () => {
+  it('GET /health is 200 with Postgres, Kafka, the hub consumer and the L1 RPC up', async () => {
     const { status, body } = await getJson(`${hub.url}/health`);
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.checks as object).sort()).toEqual(['kafka', 'postgres', 'rpc-l1']);
+    expect(Object.keys(body.checks as object).sort()).toEqual(['kafka', 'kafka-consumers', 'postgres', 'rpc-l1']);
+    expect(body.checks['kafka-consumers']).toMatchObject({
+      status: 'up',
+      details: { 'hub.batch-roots': { state: expect.stringMatching(/^(starting|running)$/), restarts: 0 } },
+    });
     expect(body.checks.postgres.status).toBe('up');
     expect(body.checks.kafka).toMatchObject({ status: 'up', details: { brokers: expect.any(Number) } });
     expect(body.checks['rpc-l1']).toMatchObject({ status: 'up', details: { chainId: '900' } });
