@@ -7,7 +7,10 @@ import type { TopicSpec } from './topics';
 export type EnsureTopicsOptions = {
   /** Partitions of a topic given by name only (default 3). */
   defaultPartitions?: number;
-  /** Replication factor of created topics (default 1: the local broker is a single node). */
+  /**
+   * Replication factor of created topics. Default: min(3, live brokers in the cluster), so 1 on the local single
+   * broker and 3 on a cluster (`scripts/infra/kafka.sh start --cluster 3`, min.insync.replicas 2).
+   */
   replicationFactor?: number;
   /** How long to wait for every partition to have a leader (default 30 s). */
   timeoutMs?: number;
@@ -23,7 +26,12 @@ export type EnsureTopicsReturnType = {
   existing: string[];
   /** Partition count of every requested topic, as the broker reports it. */
   partitions: Record<string, number>;
+  /** Replication factor used for the created topics (undefined when nothing was created). */
+  replicationFactor?: number;
 };
+
+/** Replication factor of created topics when none is given: as many replicas as live brokers, at most 3. */
+export const MAX_DEFAULT_REPLICATION_FACTOR = 3;
 
 /**
  * Creates the topics that do not exist yet and waits until every partition of every requested topic has a leader.
@@ -39,12 +47,7 @@ export async function ensureTopics(
   topics: ReadonlyArray<string | TopicSpec>,
   options: EnsureTopicsOptions = {},
 ): Promise<EnsureTopicsReturnType> {
-  const {
-    defaultPartitions = 3,
-    replicationFactor = 1,
-    timeoutMs = 30_000,
-    clientId = 'interop-ensure-topics',
-  } = options;
+  const { defaultPartitions = 3, timeoutMs = 30_000, clientId = 'interop-ensure-topics' } = options;
   const specs = topics.map((t) => (typeof t === 'string' ? { topic: t } : t));
   const admin = options.admin ?? createKafkaClient({ brokers, clientId, fast: true }).admin();
   if (!options.admin) await admin.connect();
@@ -52,7 +55,13 @@ export async function ensureTopics(
     const before = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !before.has(s.topic));
     const created: string[] = [];
+    let replicationFactor: number | undefined;
     if (missing.length > 0) {
+      // Only asked when something is to be created: a single broker answers 1, a 3-node cluster 3.
+      const rf =
+        options.replicationFactor ??
+        Math.max(1, Math.min(MAX_DEFAULT_REPLICATION_FACTOR, (await admin.describeCluster()).brokers.length));
+      replicationFactor = rf;
       // createTopics resolves false when a topic exists already (e.g. another process won the race): not an error.
       // Its own leader wait is off: on a busy broker kafkajs' short retrier gives up on UNKNOWN_TOPIC_OR_PARTITION
       // ("This server does not host this topic-partition") while the new topic's metadata propagates; the poll
@@ -63,7 +72,7 @@ export async function ensureTopics(
         topics: missing.map((s) => ({
           topic: s.topic,
           numPartitions: s.numPartitions ?? defaultPartitions,
-          replicationFactor,
+          replicationFactor: rf,
         })),
       });
       created.push(...missing.map((s) => s.topic));
@@ -75,7 +84,12 @@ export async function ensureTopics(
     );
     const partitions: Record<string, number> = {};
     for (const t of metadata) partitions[t.name] = t.partitions.length;
-    return { created, existing: specs.map((s) => s.topic).filter((t) => before.has(t)), partitions };
+    return {
+      created,
+      existing: specs.map((s) => s.topic).filter((t) => before.has(t)),
+      partitions,
+      ...(replicationFactor !== undefined ? { replicationFactor } : {}),
+    };
   } finally {
     if (!options.admin) await admin.disconnect();
   }
