@@ -1,5 +1,5 @@
 // Kafka cluster chaos, short version (issue #17 "Reliability"): its own 3-node KRaft cluster (scripts/infra/kafka.sh
-// start --cluster 3 on free ports, never the shared 19092), acks=all traffic for 70 s, 2-3 nodes SIGKILLed and
+// start --cluster 3 on free ports, never the shared 19092), acks=all traffic for 70 s (longer if a restart is slow), 2-3 nodes SIGKILLed and
 // restarted one at a time, the active controller first. Every acknowledged record must be consumed and on the topic.
 // The full run: `npx tsx chaos/cluster/main.ts --seconds 120` (docs/operations-infra.md).
 import { KafkaCluster } from '@interop/infra/testing/kafkaCluster';
@@ -26,7 +26,14 @@ describe('Kafka 3-node cluster under broker kills', () => {
   }, 120_000);
 
   it('loses no acknowledged record while nodes, the active controller among them, are killed and restarted', async () => {
-    summary = await runClusterChaos({ seconds: 70, seed: 17, maxKills: 3, cluster: cluster!, log: () => undefined });
+    summary = await runClusterChaos({
+      seconds: 70,
+      seed: 17,
+      minKills: 2,
+      maxKills: 3,
+      cluster: cluster!,
+      log: () => undefined,
+    });
     const { kills, ...rest } = summary;
     process.stderr.write(`cluster chaos: ${JSON.stringify(rest)}\nkills: ${JSON.stringify(kills)}\n`);
 

@@ -37,6 +37,8 @@ export type ClusterChaosOptions = {
   maxDownMs?: number;
   /** Stop after this many kills (default: as many as fit). */
   maxKills?: number;
+  /** At least this many kills: the traffic runs past `seconds` until they are done (default 1). */
+  minKills?: number;
   /** Use this cluster instead of starting one (it is then not stopped here). */
   cluster?: KafkaCluster;
   log?: (line: string) => void;
@@ -228,6 +230,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     calmMs = 8_000,
     maxDownMs = 4_000,
     maxKills = Number.POSITIVE_INFINITY,
+    minKills = 1,
     log = (line: string) => process.stderr.write(`[chaos-cluster] ${line}\n`),
   } = options;
   const rng = new Rng(seed);
@@ -331,12 +334,13 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     const pending = new Set<Promise<void>>();
     let nextId = 1;
     let producing = true;
+    let chaosDone = false;
     const trafficStart = Date.now();
     const trafficEnd = trafficStart + seconds * 1000;
     const producerLoop = (async () => {
       const interval = 1000 / rate;
       let due = Date.now();
-      while (producing && Date.now() < trafficEnd) {
+      while (producing && (Date.now() < trafficEnd || !chaosDone)) {
         const id = nextId++;
         const sentAt = Date.now();
         const p = producer
@@ -375,7 +379,10 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     await sleep(Math.min(calmMs, seconds * 250));
     // One cycle (kill, down, restart, ISR catch-up) takes about 15 s here; no new kill unless one fits before the end.
     const cycleBudgetMs = 18_000;
-    while (kills.length < maxKills && Date.now() + cycleBudgetMs + calmMs / 2 < trafficEnd) {
+    while (
+      kills.length < maxKills &&
+      (kills.length < minKills || Date.now() + cycleBudgetMs + calmMs / 2 < trafficEnd)
+    ) {
       const controllerBefore = await cluster.activeController();
       // The first kill is the active controller; later ones the controller half the time, else another node.
       const others = [1, 2, 3].filter((n) => n !== controllerBefore);
@@ -431,6 +438,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
       await sleep(rng.int(1_000, 3_000));
     }
 
+    chaosDone = true;
     await producerLoop;
     producing = false;
     log(`traffic done: ${nextId - 1} sent; waiting for ${pending.size} sends in flight ...`);
