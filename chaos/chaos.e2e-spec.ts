@@ -27,6 +27,9 @@ describe('chaos (short)', () => {
       httpPerEndpoint: 25,
       forgeries: 8,
       dedicatedInfra: true,
+      // Short outages here; `npm run chaos -- --kafka-down 60s --postgres-down 60s` is the full version.
+      kafkaDownMs: 15_000,
+      postgresDownMs: 15_000,
       logDir: join(repoRoot(), '.cache', 'e2e', `chaos-${seed}`),
       log: (line) => process.stderr.write(`[chaos] ${line}\n`),
     });
@@ -38,6 +41,8 @@ describe('chaos (short)', () => {
     expect(summary.faults.kills).toBeGreaterThanOrEqual(6);
     expect(summary.faults.kafkaRestarts).toBe(1);
     expect(summary.faults.postgresRestarts).toBe(1);
+    // No app gave up on its own while the broker or the database was away.
+    expect(summary.faults.unplannedExits).toBe(0);
     expect(summary.messages.sent).toBeGreaterThan(20);
     expect(summary.messages.lost).toBe(0);
     expect(summary.messages.duplicated).toBe(0);

@@ -37,6 +37,8 @@ export class FaultInjector {
     private readonly rng: Rng,
     private readonly log: (line: string) => void,
     private readonly infra: { kafka?: DedicatedKafka; postgres?: DedicatedPostgres } = {},
+    /** How long the broker and the database stay down per restart (default: 1 to 4 s, drawn). */
+    private readonly outages: { kafkaDownMs?: number; postgresDownMs?: number } = {},
   ) {}
 
   private now(): number {
@@ -128,7 +130,7 @@ export class FaultInjector {
           note: 'no dedicated broker',
         });
       try {
-        const ms = await kafka.restart('SIGKILL', this.rng.int(1_000, 4_000));
+        const ms = await kafka.restart('SIGKILL', this.outages.kafkaDownMs ?? this.rng.int(1_000, 4_000));
         return this.push({ atMs: at, kind: 'kafka-restart', target: `kafka:${kafka.port}`, downMs: ms, ok: true });
       } catch (e) {
         return this.push({
@@ -157,7 +159,7 @@ export class FaultInjector {
           note: 'no dedicated cluster',
         });
       try {
-        const ms = await pg.restart(this.rng.int(1_000, 4_000));
+        const ms = await pg.restart(this.outages.postgresDownMs ?? this.rng.int(1_000, 4_000));
         return this.push({ atMs: at, kind: 'postgres-restart', target: `postgres:${pg.port}`, downMs: ms, ok: true });
       } catch (e) {
         return this.push({

@@ -47,6 +47,8 @@ const program = new Command('chaos')
     100,
   )
   .option('--batch-interval <d>', "chain apps' BATCH_INTERVAL_MS (default 5s)", duration)
+  .option('--kafka-down <d>', 'how long the broker stays down in its restart (default 1-4s, drawn)', duration)
+  .option('--postgres-down <d>', 'how long the database stays down in its restart (default 1-4s, drawn)', duration)
   .option('--shared-infra', 'use KAFKA_BROKERS and the shared Postgres (no broker/database restarts)')
   .option('--out <file>', 'also write the JSON summary there')
   .option('--log-dir <dir>', 'app logs (default .cache/chaos/run-<seed>-<time>)');
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
     http: number;
     forgeries: number;
     batchInterval?: number;
+    kafkaDown?: number;
+    postgresDown?: number;
     sharedInfra?: boolean;
     out?: string;
     logDir?: string;
@@ -83,6 +87,8 @@ async function main(): Promise<void> {
     forgeries: opts.forgeries,
     ...(opts.batchInterval !== undefined ? { batchIntervalMs: opts.batchInterval } : {}),
     dedicatedInfra: !opts.sharedInfra,
+    ...(opts.kafkaDown !== undefined ? { kafkaDownMs: opts.kafkaDown } : {}),
+    ...(opts.postgresDown !== undefined ? { postgresDownMs: opts.postgresDown } : {}),
     ...(opts.sharedInfra ? { kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092' } : {}),
     logDir,
     log,

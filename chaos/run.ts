@@ -50,6 +50,10 @@ export type ChaosOptions = {
   batchIntervalMs?: number;
   /** Own Kafka broker and Postgres cluster (needed for their restarts); false = the shared ones, no restarts. */
   dedicatedInfra: boolean;
+  /** How long the broker stays down in its restart (default 1 to 4 s, drawn): apps must ride it out, not exit. */
+  kafkaDownMs?: number;
+  /** How long the database stays down in its restart (default 1 to 4 s, drawn). */
+  postgresDownMs?: number;
   kafkaBrokers?: string;
   logDir: string;
   log: (line: string) => void;
@@ -257,10 +261,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
     });
 
     // Faults while the traffic keeps flowing.
-    faults = new FaultInjector(dn, rng.fork('faults'), log, {
-      ...(kafka ? { kafka } : {}),
-      ...(postgres ? { postgres } : {}),
-    });
+    faults = new FaultInjector(
+      dn,
+      rng.fork('faults'),
+      log,
+      { ...(kafka ? { kafka } : {}), ...(postgres ? { postgres } : {}) },
+      {
+        ...(o.kafkaDownMs !== undefined ? { kafkaDownMs: o.kafkaDownMs } : {}),
+        ...(o.postgresDownMs !== undefined ? { postgresDownMs: o.postgresDownMs } : {}),
+      },
+    );
     const fi = faults;
     await phase('faults', async () => {
       tr.phase = 'faults';
@@ -479,6 +489,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
   if (summary.faults.kills < o.kills) failures.push(`only ${summary.faults.kills} of ${o.kills} kills ran`);
   if (summary.faults.failedRecoveries > 0)
     failures.push(`${summary.faults.failedRecoveries} fault(s) without recovery`);
+  // No app may give up on its own, even while the broker or the database is away (issue #17): an exit the watchdog
+  // had to restart is a failure, not a recovery.
+  if (summary.faults.unplannedExits > 0)
+    failures.push(
+      `${summary.faults.unplannedExits} app(s) exited on their own: ${(faults?.events ?? [])
+        .filter((e) => e.kind === 'unplanned-exit')
+        .map((e) => `${e.target} at ${Math.round(e.atMs / 1000)} s`)
+        .join(', ')}`,
+    );
   // Memory is a measured figure, not an invariant: a growth past the threshold is a warning (the exit code is about
   // loss, duplicates and broken invariants).
   if (!summary.load.flat) {

@@ -1,11 +1,19 @@
-import { ConfigError, loadConfigOrExit } from '@interop/infra';
+import { ConfigError, loadConfigOrExit, waitForDependencies } from '@interop/infra';
 
 import { bridgeConfigSchema } from './config/bridgeConfig';
 import { startBridge } from './startBridge';
 
 async function main(): Promise<void> {
   // Validated before Nest starts: a bad variable exits 1 with one message naming it.
-  await startBridge(loadConfigOrExit(bridgeConfigSchema));
+  const config = loadConfigOrExit(bridgeConfigSchema);
+  // Started while the broker or the database is away (a restart during an outage): wait for them, do not exit.
+  await waitForDependencies({
+    name: 'bridge',
+    ...(config.INTAKE_ENABLED ? { kafkaBrokers: config.KAFKA_BROKERS } : {}),
+    databaseUrl: config.DATABASE_URL,
+    log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  await startBridge(config);
 }
 
 main().catch((e: unknown) => {

@@ -1,4 +1,4 @@
-import { bootstrapHttpApp, loadConfigOrExit } from '@interop/infra';
+import { bootstrapHttpApp, loadConfigOrExit, waitForDependencies } from '@interop/infra';
 
 import { AppModule } from './app.module';
 import { chainConfigSchema } from './config/chainConfig';
@@ -6,6 +6,13 @@ import { chainConfigSchema } from './config/chainConfig';
 async function main(): Promise<void> {
   // Validated before Nest starts: a bad variable exits 1 with one message naming it.
   const config = loadConfigOrExit(chainConfigSchema);
+  // Started while the broker or the database is away (a restart during an outage): wait for them, do not exit.
+  await waitForDependencies({
+    name: `chain-${config.CHAIN_ID}`,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    databaseUrl: config.DATABASE_URL,
+    log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+  });
   await bootstrapHttpApp({
     name: `chain-${config.CHAIN_ID}`,
     module: AppModule.forRoot(config),

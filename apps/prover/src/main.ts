@@ -72,7 +72,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  await worker.start();
+  // The broker may be away at boot (or go away while this process starts): retry with capped backoff instead of
+  // exiting into a supervisor that would restart it into the same wall. Once started, the consumer is supervised.
+  for (let attempt = 0; !stopping; attempt++) {
+    try {
+      await worker.start();
+      break;
+    } catch (err) {
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 10));
+      log(`start failed (${err instanceof Error ? err.message : String(err)}); retrying in ${delay} ms`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+  if (stopping) return;
   log(`started: shapes ${names.join(', ')}, ${e.PROVER_POOL_SIZE} thread(s) each, group ${e.PROVER_GROUP_ID}`);
 }
 

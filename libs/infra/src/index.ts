@@ -28,6 +28,7 @@ export * from './prisma/prismaClient';
 export * from './prisma/prismaService';
 export * from './prisma/prismaModule';
 export * from './bootstrap/bootstrapHttpApp';
+export * from './bootstrap/waitForDependencies';
 export * from './kafka/createKafkaClient';
 export * from './kafka/deadLetter.service';
 export * from './kafka/deadLetterRecord';

@@ -86,8 +86,12 @@ export class ProofWorker {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}`;
   }
 
-  /** Creates the topics if needed, joins the group and starts proving. Resolves once the consumer runs. */
+  /**
+   * Creates the topics if needed, joins the group and starts proving. Rejects if the topics cannot be checked (broker
+   * away: call again); once it resolves the consumer is supervised, running or being restarted with backoff.
+   */
   async start(): Promise<void> {
+    if (this.supervisor) return;
     const o = this.options;
     const jobsTopic = o.jobsTopic ?? PROOF_JOBS_TOPIC;
     await this.ensureTopics();
