@@ -17,8 +17,9 @@ export type KafkaRecordSinkOptions = {
  * `RecordSink` on Kafka that puts many records in one produce request. The project's `KafkaProducerService`
  * (libs/infra) sends one record per request: a round trip and a socket write per message, which bench/chain measured
  * as the chain app's largest cost. It has no multi-record send, and libs/ is not this app's to change, so this sink
- * owns a producer with the same settings (idempotent, acks from all in-sync replicas, one request in flight so
- * retries cannot reorder records of one key, bounded retries, a timeout per request) and sends each call's records
+ * owns a producer with the same settings (acks from all in-sync replicas, one request in flight so retries cannot
+ * reorder records of one key, bounded retries, a timeout per request; not a kafkajs idempotent producer, for the
+ * reason docs/operations-infra.md gives: that one needs unlimited retries) and sends each call's records
  * in requests of at most `maxRequestBytes`, one after the other, in the order given.
  */
 export class KafkaRecordSink implements RecordSink, OnApplicationShutdown {
@@ -29,7 +30,6 @@ export class KafkaRecordSink implements RecordSink, OnApplicationShutdown {
 
   constructor(private readonly options: KafkaRecordSinkOptions) {
     this.producer = createKafkaClient({ brokers: options.brokers, clientId: options.clientId }).producer({
-      idempotent: true,
       maxInFlightRequests: 1,
       // Bounded (like KafkaProducerService): a send that cannot succeed fails instead of retrying in the background;
       // the outbox re-publishes until acknowledged and consumers are idempotent.
