@@ -115,6 +115,8 @@ export class EpochService implements OnApplicationBootstrap, OnModuleDestroy {
   private stopping = false;
   private wake: (() => void) | undefined;
   private lastEpochAt = 0;
+  /** True while this loop believes it holds the lock (to log its loss once). */
+  private leading = false;
   /** Epochs being proved by this process, by number. */
   private readonly proving = new Map<bigint, Promise<void>>();
   /** When a failed proof of an epoch may be retried. */
@@ -129,7 +131,9 @@ export class EpochService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(L1HubRepository) private readonly l1: L1Settlement,
     @Inject(PROOF_PROVIDER) private readonly prover: ProofProvider,
     @Inject(SharedRootPublisher) private readonly publisher: Pick<SharedRootPublisher, 'publish'>,
-    @Inject(AGGREGATOR_LOCK) private readonly lock: Pick<AggregatorLock, 'tryAcquire' | 'release' | 'held'>,
+    @Inject(AGGREGATOR_LOCK)
+    private readonly lock: Pick<AggregatorLock, 'tryAcquire' | 'release' | 'held'> &
+      Partial<Pick<AggregatorLock, 'confirm'>>,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
     @Inject(EPOCH_SHAPES) private readonly shapes: EpochShapes,
     @Inject(PROOF_VERIFIER) private readonly verifier: ProofVerifier,
@@ -165,6 +169,7 @@ export class EpochService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.prover.close();
     await Promise.allSettled([...this.proving.values()]);
     await this.lock.release();
+    this.leading = false;
     await releaseSnarkjsCurve();
   }
 
@@ -182,11 +187,18 @@ export class EpochService implements OnApplicationBootstrap, OnModuleDestroy {
     while (!this.stopping) {
       try {
         if (!this.lock.held) {
+          if (this.leading) {
+            this.leading = false;
+            this.logger.warn('aggregator lock lost: this process stops aggregating until it takes the lock again');
+          }
           this.settled = undefined;
+          // A standby retries every poll (one query on its lock connection): it takes over within pollMs of the
+          // lock coming free (docs/hub.md "Standby and failover").
           if (!(await this.lock.tryAcquire())) {
-            await this.sleep(this.settings.pollMs * 4);
+            await this.sleep(this.settings.pollMs);
             continue;
           }
+          this.leading = true;
           this.logger.log('aggregator lock acquired: this process aggregates');
         }
         if (!this.settled) await this.rebuild();
@@ -247,6 +259,12 @@ export class EpochService implements OnApplicationBootstrap, OnModuleDestroy {
           throw new Error(`the proof of epoch ${e.number} does not verify against its public signals`);
         }
         if (this.stopping) return;
+        // A process that lost the lock while proving (frozen past its lease, then woken) must not store the proof:
+        // the new aggregator may have settled this epoch already, and `proved` would take it back.
+        if (!(await this.lockConfirmed())) {
+          this.logger.warn(`epoch ${e.number}: proof dropped, this process no longer holds the aggregator lock`);
+          return;
+        }
         this.metrics.provingTime.observe(ms / 1000);
         await this.store.markProved(e.number, proof, publicSignals, Math.round(ms));
         this.retryProofAt.delete(e.number);
@@ -265,6 +283,11 @@ export class EpochService implements OnApplicationBootstrap, OnModuleDestroy {
     })();
     this.proving.set(e.number, task);
     return true;
+  }
+
+  /** The lock, checked on its session when the lock supports it (else its last known state). */
+  private async lockConfirmed(): Promise<boolean> {
+    return this.lock.confirm ? this.lock.confirm() : this.lock.held;
   }
 
   /** Plans and stores the next epoch if one is due; true when it did. */
