@@ -89,8 +89,17 @@ describe('hub standby: the lock holder SIGKILLed mid-epoch, the other process se
   const alive = (h: Hub): boolean => h.proc.child.exitCode === null && h.proc.child.signalCode === null;
   /** The log line of `h` matching `re` (first one at or after `since`). */
   const logged = (h: Hub, re: RegExp, since = 0) => h.lines.find((l) => l.time >= since && re.test(l.msg));
-  const waitLogged = (what: string, h: Hub, re: RegExp, since: number) =>
-    waitFor(what, () => Promise.resolve(logged(h, re, since)));
+  /** Waits for a log line of `h`; on a timeout the error quotes what `h` did log since `since`. */
+  const waitLogged = async (what: string, h: Hub, re: RegExp, since: number, timeoutMs = 60_000) => {
+    try {
+      return await waitFor(what, () => Promise.resolve(logged(h, re, since)), timeoutMs);
+    } catch (e) {
+      const seen = h.lines.filter((l) => l.time >= since).map((l) => `  ${new Date(l.time).toISOString()} ${l.msg}`);
+      throw new Error(`${(e as Error).message}\n${h.name} logged since then:\n${seen.slice(-40).join('\n')}`, {
+        cause: e,
+      });
+    }
+  };
   /** The proving time `h` logged for epoch `n` (after `since`). */
   const provedIn = (h: Hub, n: bigint, since: number): number => {
     const line = logged(h, new RegExp(`^epoch ${n} \\(\\w+\\) proved in \\d+ ms`), since);
@@ -396,6 +405,8 @@ describe('hub standby: the lock holder SIGKILLed mid-epoch, the other process se
     await publish(A, batch(A.id, 1n));
     const root = expectApplied(batch(A.id, 1n));
     await waitFor('epoch 4 created', async () => ((await epochRow(4n)) ? true : undefined), 60_000);
+    // Frozen while its proof is in flight (frozen before it started, it would have no proof to drop when woken).
+    await waitLogged('the holder proving epoch 4', leader, /^epoch 4 \(\w+\) proving$/, 0);
     // Frozen, not dead: its sockets stay open and its kernel answers TCP keepalives; only the lease ends its session.
     const pid = leader.proc.child.pid!;
     const frozenAt = Date.now();

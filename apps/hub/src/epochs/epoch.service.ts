@@ -247,6 +247,7 @@ export class EpochService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.proving.has(e.number) || this.provingCount() >= this.prover.capacity) return false;
     if ((this.retryProofAt.get(e.number) ?? 0) > Date.now()) return false;
     const shape = this.requireShape(e.shapeId, e.number);
+    this.logger.log(`epoch ${e.number} (${shape.name}) proving`);
     const task = (async () => {
       try {
         const input = e.circuitInput as CircuitInput;
