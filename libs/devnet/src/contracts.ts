@@ -20,7 +20,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
-import { fixtureArtifacts } from '../../../contracts/test/helpers/fixtures';
+import { fixtureArtifacts } from '@interop/contract-fixtures';
 
 /**
  * Devnet fee parameters of every route (SPEC "Interop fee", wei). The base fee pays the destination's inclusion-proof

@@ -9,7 +9,7 @@ import { interopHubDomain, signChainRegistration } from '@interop/protocol';
 import type { Address, Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
-import { migrate } from '../../../scripts/migrate';
+import { migrate } from '@interop/migrate';
 import { AppProcess, type AppMode } from './appProcess';
 import { deployL1, deployL2 } from './contracts';
 import { httpJson } from './http';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
-import { migrate, MigrationError, readMigrations } from '../../../../scripts/migrate';
+import { migrate, MigrationError, readMigrations } from '@interop/migrate';
 import { createScratchDatabase, type ScratchDatabase } from './createScratchDatabase';
 import { PrismaService } from './prismaService';
 
