@@ -1,14 +1,16 @@
 // The circuit against libs/protocol/test-vectors/aggregation.json (the vectors that also pin TS and Solidity): every
 // step of every production shape (circuits/shapes) satisfies the circuit with exactly the vector's public signals,
-// and no other evaluation.
+// and no other evaluation. The circuits are the ones the prover proves: scripts/build-circuits.ts's compiled shapes
+// (ensureCircuits builds them first when they are missing; `npm test` has built them by now), not a second compile.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { GroupWitness } from '@interop/protocol';
 import { buildCircuitInput } from '@interop/prover';
+import { ensureCircuits } from '@interop/prover/testing/ensureCircuits';
 import { releaseSnarkjs } from '@interop/prover/testing/releaseSnarkjs';
 
-import { checkConstraints, compileAggregation, ROOT, witness } from './witness';
+import { checkConstraints, ROOT, witness, type Circuit } from './witness';
 
 jest.setTimeout(20 * 60_000);
 
@@ -54,10 +56,14 @@ it('covers every production shape with its parameters', () => {
 });
 
 describe.each(vectors.shapes.map((s) => [s.name, s] as const))('shape %s', (name, shape) => {
-  const circuit = compileAggregation(`aggregation_vectors_${name}`, {
-    ...shape,
-    chainDepth: vectors.chainDepth,
-    sharedDepth: vectors.sharedDepth,
+  let circuit: Circuit;
+  beforeAll(async () => {
+    const built = (await ensureCircuits([name]))[name]!;
+    circuit = {
+      wasm: built.wasm,
+      r1cs: built.r1cs,
+      calculator: path.join(path.dirname(built.wasm), 'witness_calculator.js'),
+    };
   });
 
   it.each(shape.steps.map((s) => [s.epoch, s] as const))('step of epoch %d satisfies the circuit', async (_e, step) => {

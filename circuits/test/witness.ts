@@ -16,28 +16,6 @@ export function compileHarness(name: string): Circuit {
   return compileFile(name, path.join(ROOT, 'circuits', 'test', 'circuits', `${name}.circom`));
 }
 
-/**
- * Compiles `Aggregation(groups, groupSize, chainDepth, sharedDepth)` with the production main component (public
- * signals as in scripts/build-circuits.mjs) into circuits/build/templates/<name>/: the witness generator of a shape,
- * without its (slow) trusted setup.
- */
-export function compileAggregation(
-  name: string,
-  p: { groups: number; groupSize: number; chainDepth: number; sharedDepth: number },
-): Circuit {
-  const dir = path.join(ROOT, 'circuits', 'build', 'templates');
-  mkdirSync(dir, { recursive: true });
-  const src = path.join(dir, `${name}.circom`);
-  const text = [
-    'pragma circom 2.1.0;',
-    `include "${path.relative(dir, path.join(ROOT, 'circuits', 'src', 'aggregation.circom'))}";`,
-    `component main {public [dataCommitment, challenge, evaluation]} = Aggregation(${p.groups}, ${p.groupSize}, ${p.chainDepth}, ${p.sharedDepth});`,
-    '',
-  ].join('\n');
-  if (!existsSync(src) || readFileSync(src, 'utf8') !== text) writeFileSync(src, text);
-  return compileFile(name, src);
-}
-
 function compileFile(name: string, src: string): Circuit {
   const out = path.join(ROOT, 'circuits', 'build', 'templates', name);
   const h = createHash('sha256').update(readFileSync(src));
