@@ -21,9 +21,10 @@ const fieldElement = fc.bigInt({ min: 0n, max: BN254_FIELD_ORDER - 1n });
 
 describe('poseidon', () => {
   let reference: CircomlibPoseidon;
+  // circomlibjs builds its Poseidon as wasm: seconds on a loaded machine, more than jest's 5 s hook default.
   beforeAll(async () => {
     reference = await buildPoseidon();
-  });
+  }, 60_000);
   const ref = (inputs: bigint[]): bigint => reference.F.toObject(reference(inputs));
 
   it('matches the known circomlib value of Poseidon(1, 2)', () => {
