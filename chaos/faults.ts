@@ -1,7 +1,7 @@
 import { DevnetUser, type Devnet } from '@interop/devnet';
 import type { Address, Hex } from 'viem';
 
-import type { DedicatedKafka, DedicatedPostgres } from './infra';
+import type { DedicatedPostgres, RestartableKafka } from './infra';
 import type { Rng } from './rng';
 import { rpc, type BlockMiner } from './traffic';
 
@@ -36,7 +36,7 @@ export class FaultInjector {
     private readonly devnet: Devnet,
     private readonly rng: Rng,
     private readonly log: (line: string) => void,
-    private readonly infra: { kafka?: DedicatedKafka; postgres?: DedicatedPostgres } = {},
+    private readonly infra: { kafka?: RestartableKafka; postgres?: DedicatedPostgres } = {},
     /** How long the broker and the database stay down per restart (default: 1 to 4 s, drawn). */
     private readonly outages: { kafkaDownMs?: number; postgresDownMs?: number } = {},
   ) {}
@@ -130,8 +130,9 @@ export class FaultInjector {
           note: 'no dedicated broker',
         });
       try {
-        const ms = await kafka.restart('SIGKILL', this.outages.kafkaDownMs ?? this.rng.int(1_000, 4_000));
-        return this.push({ atMs: at, kind: 'kafka-restart', target: `kafka:${kafka.port}`, downMs: ms, ok: true });
+        const r = await kafka.restart('SIGKILL', this.outages.kafkaDownMs ?? this.rng.int(1_000, 4_000));
+        this.log(`fault: ${r.target} restarted in ${r.ms} ms`);
+        return this.push({ atMs: at, kind: 'kafka-restart', target: r.target, downMs: r.ms, ok: true });
       } catch (e) {
         return this.push({
           atMs: at,

@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 
 import { createKafkaClient } from '@interop/infra';
 import { freePort } from '@interop/infra/testing/anvil';
+import { KafkaCluster } from '@interop/infra/testing/kafkaCluster';
 import { repoRoot } from '@interop/prover/repoRoot';
 import { pollUntil } from '@interop/devnet';
 import { logLevel } from 'kafkajs';
@@ -49,7 +50,7 @@ function pidAlive(pid: number): boolean {
  * shared broker. `restart()` kills the JVM and starts the same command line again on the same data directory (the
  * topics and committed offsets survive, like a broker reboot); `stop()` is kafka.sh stop (which deletes its data).
  */
-export class DedicatedKafka {
+export class DedicatedKafka implements RestartableKafka {
   restarts = 0;
 
   private constructor(
@@ -95,7 +96,7 @@ export class DedicatedKafka {
   }
 
   /** Kills the broker (`signal`, default SIGKILL: a crash) and starts it again on its data; resolves once it serves. */
-  async restart(signal: NodeJS.Signals = 'SIGKILL', downMs = 2_000): Promise<number> {
+  async restart(signal: NodeJS.Signals = 'SIGKILL', downMs = 2_000): Promise<{ ms: number; target: string }> {
     const t0 = Date.now();
     const pid = this.pid();
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
@@ -113,7 +114,7 @@ export class DedicatedKafka {
     writeFileSync(this.pidFile, `${child.pid}\n`);
     await this.waitReady(120_000);
     this.restarts += 1;
-    return Date.now() - t0;
+    return { ms: Date.now() - t0, target: `kafka:${this.port}` };
   }
 
   async waitReady(timeoutMs: number): Promise<void> {
@@ -145,6 +146,59 @@ export class DedicatedKafka {
       cwd: repoRoot(),
       env: DedicatedKafka.env(this.port, this.controllerPort),
     }).catch(() => undefined);
+  }
+}
+
+/** What the fault injector restarts: the dedicated broker, or one node of a dedicated cluster at a time. */
+export interface RestartableKafka {
+  readonly brokers: string;
+  /** Kills (`signal`), waits `downMs`, starts again; resolves with the whole restart's ms and what was restarted. */
+  restart(signal: NodeJS.Signals, downMs: number): Promise<{ ms: number; target: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A dedicated N-node KRaft cluster for a chaos run (`npm run chaos -- --kafka-cluster 3`): each restart SIGKILLs one
+ * node, the active controller first, then the others in turn, keeps it down for `downMs`, starts it again on its data
+ * and waits until every partition of the devnet's topics has its full ISR again, so the next restart again takes
+ * down one replica of three: one broker at a time, as a rolling failure.
+ */
+export class ClusterKafka implements RestartableKafka {
+  restarts = 0;
+  private order: number[] | undefined;
+  /** The devnet's topics, once known (their ISR is awaited after each restart). */
+  topics: string[] = [];
+
+  private constructor(readonly cluster: KafkaCluster) {}
+
+  static async start(nodes: number): Promise<ClusterKafka> {
+    return new ClusterKafka(await KafkaCluster.start({ nodes }));
+  }
+
+  get brokers(): string {
+    return this.cluster.brokers;
+  }
+
+  async restart(signal: NodeJS.Signals, downMs: number): Promise<{ ms: number; target: string }> {
+    const t0 = Date.now();
+    const controller = await this.cluster.activeController();
+    // The controller first; then the others in turn, round robin.
+    this.order ??= [
+      controller,
+      ...Array.from({ length: this.cluster.nodes }, (_, i) => i + 1).filter((n) => n !== controller),
+    ];
+    const node = this.order[this.restarts % this.order.length]!;
+    await this.cluster.kill(node, signal === 'SIGTERM' ? 'TERM' : 'KILL');
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.cluster.restart(node);
+    const isrMs = this.topics.length > 0 ? await this.cluster.waitForFullIsr(this.topics, 180_000) : 0;
+    this.restarts += 1;
+    const role = node === controller ? 'active controller' : `controller was ${controller}`;
+    return { ms: Date.now() - t0, target: `kafka node ${node} (${role}; full ISR ${isrMs} ms after its restart)` };
+  }
+
+  stop(): Promise<void> {
+    return this.cluster.stop();
   }
 }
 

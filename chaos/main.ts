@@ -48,6 +48,11 @@ const program = new Command('chaos')
   )
   .option('--batch-interval <d>', "chain apps' BATCH_INTERVAL_MS (default 5s)", duration)
   .option('--kafka-down <d>', 'how long the broker stays down in its restart (default 1-4s, drawn)', duration)
+  .option(
+    '--kafka-cluster <n>',
+    'dedicated Kafka as an n-node KRaft cluster (RF 3, min ISR 2): n rolling node restarts, the controller first',
+    int,
+  )
   .option('--postgres-down <d>', 'how long the database stays down in its restart (default 1-4s, drawn)', duration)
   .option('--shared-infra', 'use KAFKA_BROKERS and the shared Postgres (no broker/database restarts)')
   .option('--out <file>', 'also write the JSON summary there')
@@ -66,11 +71,16 @@ async function main(): Promise<void> {
     forgeries: number;
     batchInterval?: number;
     kafkaDown?: number;
+    kafkaCluster?: number;
     postgresDown?: number;
     sharedInfra?: boolean;
     out?: string;
     logDir?: string;
   }>();
+  if (opts.kafkaCluster !== undefined && (opts.kafkaCluster < 1 || opts.sharedInfra))
+    program.error(
+      `--kafka-cluster: ${opts.sharedInfra ? 'needs dedicated infra (not --shared-infra)' : 'needs at least 1 node'}`,
+    );
   const seed = opts.seed ?? randomSeed();
   const logDir = opts.logDir ?? defaultLogDir(seed);
   const t0 = Date.now();
@@ -88,6 +98,7 @@ async function main(): Promise<void> {
     ...(opts.batchInterval !== undefined ? { batchIntervalMs: opts.batchInterval } : {}),
     dedicatedInfra: !opts.sharedInfra,
     ...(opts.kafkaDown !== undefined ? { kafkaDownMs: opts.kafkaDown } : {}),
+    ...(opts.kafkaCluster !== undefined ? { kafkaNodes: opts.kafkaCluster } : {}),
     ...(opts.postgresDown !== undefined ? { postgresDownMs: opts.postgresDown } : {}),
     ...(opts.sharedInfra ? { kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092' } : {}),
     logDir,

@@ -27,7 +27,7 @@ import {
 import { runChecks, waitAllExecuted, type ChecksResult, type Expectation } from './checks';
 import { FaultInjector, reorgBeforeConfirmation, type FaultEvent, type ReorgResult } from './faults';
 import { fuzzKafka, type KafkaFuzzResult } from './fuzzKafka';
-import { DedicatedKafka, DedicatedPostgres } from './infra';
+import { ClusterKafka, DedicatedKafka, DedicatedPostgres, type RestartableKafka } from './infra';
 import { TopicCollector, TrackingProducer } from './kafka';
 import { RssSampler, type RssStats } from './memory';
 import { Rng } from './rng';
@@ -52,6 +52,12 @@ export type ChaosOptions = {
   dedicatedInfra: boolean;
   /** How long the broker stays down in its restart (default 1 to 4 s, drawn): apps must ride it out, not exit. */
   kafkaDownMs?: number;
+  /**
+   * Dedicated Kafka as an N-node KRaft cluster (replication factor 3, min.insync.replicas 2, acks=all): N rolling
+   * node restarts in the fault window, the active controller first, one at a time (default 1: a single broker
+   * restarted once).
+   */
+  kafkaNodes?: number;
   /** How long the database stays down in its restart (default 1 to 4 s, drawn). */
   postgresDownMs?: number;
   kafkaBrokers?: string;
@@ -180,7 +186,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
     warnings: [],
   };
 
-  let kafka: DedicatedKafka | undefined;
+  let kafka: RestartableKafka | undefined;
   let postgres: DedicatedPostgres | undefined;
   let devnet: Devnet | undefined;
   let miner: BlockMiner | undefined;
@@ -189,7 +195,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
   try {
     if (o.dedicatedInfra) {
       await phase('infra', async () => {
-        kafka = await DedicatedKafka.start();
+        const nodes = o.kafkaNodes ?? 1;
+        kafka = nodes > 1 ? await ClusterKafka.start(nodes) : await DedicatedKafka.start();
         postgres = await DedicatedPostgres.start();
         log(`dedicated Kafka ${kafka.brokers}, Postgres ${postgres.url}`);
       });
@@ -222,6 +229,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
       }),
     );
     const dn = devnet;
+    if (kafka instanceof ClusterKafka) kafka.topics = Object.values(dn.topics);
     miner = new BlockMiner(dn, 500);
     miner.start();
     const m = miner;
@@ -288,7 +296,17 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosSummary> {
           run: () => fi.killAndRestart(target),
         });
       }
-      if (kafka) actions.push({ at: Math.floor(o.faultMs * 0.3), name: 'kafka restart', run: () => fi.kafkaRestart() });
+      if (kafka instanceof ClusterKafka) {
+        // Rolling node restarts spread over the window (each waits for the full ISR before the next may start).
+        const n = kafka.cluster.nodes;
+        for (let i = 0; i < n; i++)
+          actions.push({
+            at: Math.floor(o.faultMs * (0.15 + (0.6 * i) / Math.max(1, n - 1))),
+            name: `kafka node restart ${i + 1}/${n}`,
+            run: () => fi.kafkaRestart(),
+          });
+      } else if (kafka)
+        actions.push({ at: Math.floor(o.faultMs * 0.3), name: 'kafka restart', run: () => fi.kafkaRestart() });
       if (postgres)
         actions.push({ at: Math.floor(o.faultMs * 0.55), name: 'postgres restart', run: () => fi.postgresRestart() });
       const relayWait = 2 * batchIntervalMs + 60_000;
