@@ -24,19 +24,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
-import { interopHandlerAbi } from '@interop/contracts';
-import { DevnetUser, DEVNET_KEYS, httpJson, startDevnet, type Devnet } from '@interop/devnet';
+import { startDevnet } from '@interop/devnet';
 import { Command } from 'commander';
 import pg from 'pg';
-import { createPublicClient, http } from 'viem';
 
+import { runChecks } from './checks';
 import { svgChart } from './plot';
 import { chainProgress, cpuMsByProcess, entriesByKind, messagesByStatus } from './probe';
-import { rpc, RouteSender, type SentTx } from './sender';
+import { bothDirections, rpc, sendSteadily, type SentTx } from './sender';
 
 const ROOT = join(__dirname, '..', '..');
 const SAMPLE_MS = 2_000;
-const TICK_MS = 100;
 const STAGES = ['sent', 'batched', 'proven', 'relaying'] as const;
 
 const log = (line: string) => process.stderr.write(`[bench load ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -134,40 +132,7 @@ async function main(): Promise<void> {
   await db.connect();
   let exitCode = 0;
   try {
-    const [a, b] = [devnet.chains[0]!, devnet.chains[1]!];
-    const deployer = new DevnetUser(devnet, DEVNET_KEYS.users[0]);
-    const recorderA = await deployer.deployRecorder(a.chainId);
-    const recorderB = await deployer.deployRecorder(b.chainId);
-    const payload = DevnetUser.recordCall('0x01');
-    const routes = [
-      new RouteSender(
-        {
-          src: a.chainId,
-          dst: b.chainId,
-          rpcUrl: a.rpcUrl,
-          center: a.center,
-          target: recorderB,
-          payload,
-          gasLimit: 100_000n,
-        },
-        keys,
-        'bench-load',
-      ),
-      new RouteSender(
-        {
-          src: b.chainId,
-          dst: a.chainId,
-          rpcUrl: b.rpcUrl,
-          center: b.center,
-          target: recorderA,
-          payload,
-          gasLimit: 100_000n,
-        },
-        keys,
-        'bench-load',
-      ),
-    ];
-    await Promise.all(routes.map((r) => r.prepare()));
+    const routes = await bothDirections(devnet, keys, 'bench-load');
     for (const c of devnet.chains) await rpc(c.rpcUrl, 'evm_setIntervalMining', [Number(opts.blockTime)]);
     log(`${keys} sender keys per L2 funded; L2s mine a block every ${opts.blockTime} s`);
 
@@ -201,22 +166,7 @@ async function main(): Promise<void> {
       }
     })();
 
-    /** Sends at `rate`/s (half per direction) for `ms`, ticking every TICK_MS. */
-    const sendAt = async (rate: number, ms: number) => {
-      const from = Date.now();
-      let done = 0;
-      while (Date.now() - from < ms) {
-        const tick = Date.now();
-        const n = Math.floor(((tick - from) / 1000) * rate) - done;
-        if (n > 0) {
-          const per = [Math.ceil(n / 2), Math.floor(n / 2)];
-          const accepted = await Promise.all(routes.map((r, i) => r.send(per[i]!)));
-          for (const tx of accepted.flat()) sent.set(tx.hash.toLowerCase(), tx);
-          done += n;
-        }
-        await new Promise((r) => setTimeout(r, Math.max(0, TICK_MS - (Date.now() - tick))));
-      }
-    };
+    const sendAt = (rate: number, ms: number) => sendSteadily(routes, rate, ms, sent);
 
     const stepResults: StepResult[] = [];
     const stepWindows: Array<[number, number]> = [];
@@ -471,63 +421,6 @@ function plot(samples: Sample[], executedAt: Array<[number, number]>, load0: num
     ],
     'seconds since the first step',
   );
-}
-
-/** Correctness after the load: exactly-once execution on chain and in the bridge, the ledger whole and balanced. */
-async function runChecks(
-  devnet: Devnet,
-  db: pg.Client,
-  sent: Map<string, SentTx>,
-  byTx: Map<string, { status: string; stages: Record<string, number> }>,
-) {
-  const failures: string[] = [];
-  const notExecuted = [...sent.keys()].filter((h) => byTx.get(h)?.status !== 'executed').length;
-  if (notExecuted > 0) failures.push(`${notExecuted} sent messages are not executed in the bridge`);
-
-  const events = new Map<string, number>();
-  for (const chain of devnet.chains) {
-    const client = createPublicClient({ transport: http(chain.rpcUrl) });
-    const logs = await client.getContractEvents({
-      address: chain.handler,
-      abi: interopHandlerAbi,
-      eventName: 'MessageExecuted',
-      fromBlock: 0n,
-    });
-    for (const l of logs)
-      events.set(l.args.messageId!.toLowerCase(), (events.get(l.args.messageId!.toLowerCase()) ?? 0) + 1);
-  }
-  const ids = await db.query<{ id: string }>(`SELECT lower(id) AS id FROM messages WHERE status = 'executed'`);
-  const missingOnChain = ids.rows.filter((r) => (events.get(r.id) ?? 0) === 0).length;
-  const twice = [...events.values()].filter((n) => n > 1).length;
-  if (missingOnChain > 0) failures.push(`${missingOnChain} executed messages have no MessageExecuted event`);
-  if (twice > 0) failures.push(`${twice} messages were executed more than once on chain`);
-
-  const perMessage = await db.query<{ kind: string; bad: string; total: string }>(
-    `SELECT k.kind,
-            (SELECT count(*) FROM messages m WHERE (SELECT count(*) FROM journal_entries j WHERE j.message_id = m.id AND j.kind = k.kind) <> 1)::text AS bad,
-            (SELECT count(*) FROM journal_entries j WHERE j.kind = k.kind)::text AS total
-       FROM (VALUES ('fee_charged'), ('fee_earned')) AS k(kind)`,
-  );
-  for (const r of perMessage.rows)
-    if (Number(r.bad) > 0) failures.push(`${r.bad} messages do not have exactly one ${r.kind} entry`);
-  const unbalanced = await db.query<{ n: string }>(
-    `SELECT count(*)::text AS n FROM (SELECT entry_id FROM postings GROUP BY entry_id, currency HAVING sum(amount) <> 0) x`,
-  );
-  if (Number(unbalanced.rows[0]!.n) > 0) failures.push(`${unbalanced.rows[0]!.n} journal entries do not balance`);
-  const reconcile = await httpJson('GET', `${devnet.bridgeUrl}/accounting/reconcile`, undefined, devnet.adminToken);
-  const reconcileOk = reconcile.status === 200 && (reconcile.body as { ok?: boolean }).ok === true;
-  if (!reconcileOk) failures.push(`reconcile: ${reconcile.status} ${JSON.stringify(reconcile.body).slice(0, 300)}`);
-  return {
-    ok: failures.length === 0,
-    failures,
-    sent: sent.size,
-    executedInBridge: sent.size - notExecuted,
-    onChainExecutedEvents: [...events.values()].reduce((s, n) => s + n, 0),
-    executedTwiceOnChain: twice,
-    ledger: Object.fromEntries(perMessage.rows.map((r) => [r.kind, Number(r.total)])),
-    unbalancedEntries: Number(unbalanced.rows[0]!.n),
-    reconcileOk,
-  };
 }
 
 main().catch((e: unknown) => {

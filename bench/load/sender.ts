@@ -1,4 +1,5 @@
 import { interopCenterAbi } from '@interop/contracts';
+import { DevnetUser, DEVNET_KEYS, type Devnet } from '@interop/devnet';
 import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 
@@ -158,5 +159,58 @@ export class RouteSender {
       if (typeof n === 'string') s.nonce = Number(n);
     });
     return accepted;
+  }
+}
+
+/**
+ * CALL messages both ways between the devnet's two L2s (a CallRecorder deployed on each as the target), `keys`
+ * funded sender keys per direction, ready to send.
+ */
+export async function bothDirections(devnet: Devnet, keys: number, seed: string): Promise<RouteSender[]> {
+  const [a, b] = [devnet.chains[0]!, devnet.chains[1]!];
+  const deployer = new DevnetUser(devnet, DEVNET_KEYS.users[0]);
+  const recorderA = await deployer.deployRecorder(a.chainId);
+  const recorderB = await deployer.deployRecorder(b.chainId);
+  const payload = DevnetUser.recordCall('0x01');
+  const route = (from: typeof a, to: typeof a, target: Address): Route => ({
+    src: from.chainId,
+    dst: to.chainId,
+    rpcUrl: from.rpcUrl,
+    center: from.center,
+    target,
+    payload,
+    gasLimit: 100_000n,
+  });
+  const routes = [
+    new RouteSender(route(a, b, recorderB), keys, seed),
+    new RouteSender(route(b, a, recorderA), keys, seed),
+  ];
+  await Promise.all(routes.map((r) => r.prepare()));
+  return routes;
+}
+
+/**
+ * Sends at `rate` messages/s over all routes (split evenly) for `ms`, ticking every `tickMs`; what the nodes
+ * accepted lands in `sent` by transaction hash (lower case).
+ */
+export async function sendSteadily(
+  routes: RouteSender[],
+  rate: number,
+  ms: number,
+  sent: Map<string, SentTx>,
+  tickMs = 100,
+): Promise<void> {
+  const from = Date.now();
+  let done = 0;
+  while (Date.now() - from < ms) {
+    const tick = Date.now();
+    const n = Math.floor(((tick - from) / 1000) * rate) - done;
+    if (n > 0) {
+      const per = routes.map((_, i) => Math.floor(n / routes.length) + (i < n % routes.length ? 1 : 0));
+      const accepted = await Promise.all(routes.map((r, i) => r.send(per[i]!)));
+      for (const tx of accepted.flat()) sent.set(tx.hash.toLowerCase(), tx);
+      done += n;
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, tickMs - (Date.now() - tick))));
   }
 }
