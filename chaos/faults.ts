@@ -131,7 +131,6 @@ export class FaultInjector {
         });
       try {
         const r = await kafka.restart('SIGKILL', this.outages.kafkaDownMs ?? this.rng.int(1_000, 4_000));
-        this.log(`fault: ${r.target} restarted in ${r.ms} ms`);
         return this.push({ atMs: at, kind: 'kafka-restart', target: r.target, downMs: r.ms, ok: true });
       } catch (e) {
         return this.push({
