@@ -55,8 +55,9 @@ export class KafkaProofProvider implements ProofProvider {
 
   async prove(epoch: bigint, shape: string, input: CircuitInput): Promise<EpochProof> {
     await this.start();
+    let timer: NodeJS.Timeout | undefined;
     const result = new Promise<EpochProof>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         this.waiters.delete(epoch);
         reject(
           new Error(`no proof of epoch ${epoch} on ${this.options.proofsTopic} within ${this.options.timeoutMs} ms`),
@@ -70,7 +71,15 @@ export class KafkaProofProvider implements ProofProvider {
         },
       });
     });
-    await this.producer.send(this.options.jobsTopic, epoch, encodeProofJob({ v: 2, epoch, shape, input }));
+    try {
+      await this.producer.send(this.options.jobsTopic, epoch, encodeProofJob({ v: 2, epoch, shape, input }));
+    } catch (err) {
+      // The job never left (broker away): nobody will await `result`, so its timeout must not fire later as an
+      // unhandled rejection (that stopped the hub 600 s after a send failed during a broker restart, chaos seed 17103).
+      clearTimeout(timer);
+      if (this.waiters.get(epoch)?.input === input) this.waiters.delete(epoch);
+      throw err;
+    }
     return result;
   }
 
